@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ptwalk: the ioctl face.  Each handler copies a size-versioned
+ * request in, checks it, calls the walker's visitors and copies the answer
+ * out; no page-table knowledge lives here.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/signal.h>
+#include "compat.h"
+#include "internal.h"
+
+/* Addresses translated per mmap-lock hold: bounds kernel memory and latency. */
+#define XLATE_CHUNK	32
+
+/*
+ * Copy in a struct that starts with its own __u32 size.  Older callers
+ * pass a shorter struct (the rest reads as zero); newer ones a longer one
+ * whose unknown tail must be zero (-E2BIG otherwise).
+ */
+static int copy_req_from_user(void *dst, size_t ksize, size_t min_size,
+			      const void __user *src, u32 *usize)
+{
+	if (get_user(*usize, (const u32 __user *)src))
+		return -EFAULT;
+	if (*usize < min_size)
+		return -EINVAL;
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, src, *usize);
+}
+
+static int copy_reply_to_user(void __user *dst, u32 usize, const void *src,
+			      size_t ksize)
+{
+	if (copy_to_user(dst, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(dst + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+static long ioc_get_info(struct file *file, void __user *uarg)
+{
+	struct ptwalk_info info;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&info, sizeof(info), PTWALK_INFO_SIZE_VER0,
+				 uarg, &usize);
+	if (ret)
+		return ret;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.abi_version = PTWALK_ABI_VERSION;
+	info.paging_levels = ptw_paging_levels();
+	info.page_shift = PAGE_SHIFT;
+	info.page_sizes = PAGE_SIZE | PMD_SIZE | PUD_SIZE;
+	info.features = PTWALK_FEAT_TRANSLATE;
+	if (ptw_may_see_pfns(file))
+		info.features |= PTWALK_FEAT_PFN_VISIBLE;
+	info.user_va_end = ptw_user_va_end();
+	info.max_batch = PTWALK_MAX_BATCH;
+	info.xlate_size = sizeof(struct ptwalk_xlate);
+	return copy_reply_to_user(uarg, usize, &info, sizeof(info));
+}
+
+static int translate_chunk(struct ptw_target *t, const u64 *addrs,
+			   struct ptwalk_xlate *xs, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	ret = mmap_read_lock_killable(t->mm);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		ptw_translate(t, addrs[i], &xs[i]);
+	mmap_read_unlock(t->mm);
+	return 0;
+}
+
+static long ioc_translate(struct file *file, void __user *uarg)
+{
+	struct ptwalk_translate __user *ureq = uarg;
+	struct ptwalk_translate req;
+	struct ptwalk_xlate *xs = NULL;
+	u64 __user *uaddrs;
+	void __user *ures;
+	struct ptw_target t;
+	u64 *addrs = NULL;
+	unsigned int done, n, i;
+	bool show_pfns;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_TRANSLATE_SIZE_VER0,
+				 uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.flags || !req.count ||
+	    req.xlate_size < PTWALK_XLATE_SIZE_VER0 || req.xlate_size > PAGE_SIZE)
+		return -EINVAL;
+	if (req.count > PTWALK_MAX_BATCH)
+		return -E2BIG;
+	uaddrs = u64_to_user_ptr(req.addrs);
+	ures = u64_to_user_ptr(req.results);
+
+	ret = ptw_target_get(req.pid, &t);
+	if (ret)
+		return ret;
+	ret = ptw_may_inspect(file, &t);
+	if (ret)
+		goto out_put;
+	show_pfns = ptw_may_see_pfns(file);
+	addrs = kmalloc_array(XLATE_CHUNK, sizeof(*addrs), GFP_KERNEL);
+	xs = kmalloc_array(XLATE_CHUNK, sizeof(*xs), GFP_KERNEL);
+	if (!addrs || !xs) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	for (done = 0; done < req.count; done += n) {
+		n = min_t(unsigned int, XLATE_CHUNK, req.count - done);
+		if (copy_from_user(addrs, uaddrs + done, n * sizeof(*addrs))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = translate_chunk(&t, addrs, xs, n);
+		if (ret)
+			break;
+		for (i = 0; i < n && !ret; i++) {
+			if (!show_pfns)
+				ptw_hide_pfns(&xs[i]);
+			ret = copy_reply_to_user(ures + (size_t)(done + i) * req.xlate_size,
+						 req.xlate_size, &xs[i], sizeof(xs[i]));
+		}
+		if (ret)
+			break;
+		if (fatal_signal_pending(current)) {
+			done += n;
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	if (put_user(done, &ureq->done))
+		ret = -EFAULT;
+out_free:
+	kfree(xs);
+	kfree(addrs);
+out_put:
+	ptw_target_put(&t);
+	return ret;
+}
+
+static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	/* The size bits of cmd are ignored: structs carry their own size. */
+	if (_IOC_TYPE(cmd) != PTWALK_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(PTWALK_IOC_GET_INFO):
+		return ioc_get_info(file, uarg);
+	case _IOC_NR(PTWALK_IOC_TRANSLATE):
+		return ioc_translate(file, uarg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations ptw_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = ptw_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice ptw_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ptwalk",
+	.fops = &ptw_fops,
+	.mode = 0600,
+};
+
+int ptw_chardev_init(void)
+{
+	return misc_register(&ptw_misc);
+}
+
+void ptw_chardev_exit(void)
+{
+	misc_deregister(&ptw_misc);
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decoding of what the walker read into the uapi vocabulary: entry flags
+ * from the kernel's own _PAGE_* masks (never bit numbers), swap-type
+ * entries, struct page/folio state and VMA properties.
+ */
+#include <linux/mm.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/hugetlb.h>
+#include <linux/dcache.h>
+#include <linux/string.h>
+#include <linux/err.h>
+#include "compat.h"
+#include "internal.h"
+
+#define BIT_IF(cond, bit)	((cond) ? 1ULL << (bit) : 0)
+
+u64 ptw_entry_flags(const struct ptw_entry *e)
+{
+	bool leaf = e->type == PTW_LEAF;
+	pteval_t v = e->val;
+	u64 f = 0;
+
+	if (e->type == PTW_NONE)
+		return 0;
+	if (leaf && !e->present) {
+		pte_t pte = __pte(v);
+
+		return BIT_IF(pte_swp_soft_dirty(pte), PTWALK_EF_SOFT_DIRTY) |
+		       BIT_IF(pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
+		       BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
+	}
+	f |= BIT_IF(v & _PAGE_PRESENT, PTWALK_EF_PRESENT);
+	f |= BIT_IF(v & _PAGE_RW, PTWALK_EF_RW);
+	f |= BIT_IF(v & _PAGE_USER, PTWALK_EF_USER);
+	f |= BIT_IF(v & _PAGE_PWT, PTWALK_EF_PWT);
+	f |= BIT_IF(v & _PAGE_PCD, PTWALK_EF_PCD);
+	f |= BIT_IF(v & _PAGE_ACCESSED, PTWALK_EF_ACCESSED);
+	f |= BIT_IF(v & _PAGE_NX, PTWALK_EF_NX);
+	if (!leaf)
+		return f;
+	/* Software bits and PAT/PSE mean something only in a leaf. */
+	f |= BIT_IF(v & _PAGE_DIRTY, PTWALK_EF_DIRTY);
+	f |= BIT_IF(v & PTW_PAGE_SAVED_DIRTY, PTWALK_EF_SAVED_DIRTY);
+	if (e->level == PTWALK_LEVEL_PTE) {
+		f |= BIT_IF(v & _PAGE_PAT, PTWALK_EF_PAT);
+	} else {
+		f |= BIT_IF(v & _PAGE_PSE, PTWALK_EF_PSE);
+		f |= BIT_IF(v & _PAGE_PAT_LARGE, PTWALK_EF_PAT);
+	}
+	/* _PAGE_PROTNONE is _PAGE_GLOBAL reused while _PAGE_PRESENT is clear */
+	if (v & _PAGE_PRESENT)
+		f |= BIT_IF(v & _PAGE_GLOBAL, PTWALK_EF_GLOBAL);
+	else
+		f |= BIT_IF(v & _PAGE_PROTNONE, PTWALK_EF_PROTNONE);
+	f |= BIT_IF(v & _PAGE_SOFT_DIRTY, PTWALK_EF_SOFT_DIRTY);
+	f |= BIT_IF(v & _PAGE_UFFD_WP, PTWALK_EF_UFFD_WP);
+	f |= BIT_IF(v & _PAGE_SPECIAL, PTWALK_EF_SPECIAL);
+	f |= BIT_IF(v & _PAGE_DEVMAP, PTWALK_EF_DEVMAP);
+	return f;
+}
+
+u8 ptw_entry_pkey(const struct ptw_entry *e)
+{
+	if (e->type != PTW_LEAF || !e->present)
+		return 0;
+	return pte_flags_pkey(e->val & PTE_FLAGS_MASK);
+}
+
+/* Kind of a non-present entry, with its type/offset and swap pte bits. */
+u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset, u64 *flags)
+{
+	pte_t pte = __pte(val);
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	*type = swp_type(entry);
+	*offset = swp_offset(entry);
+	*flags = BIT_IF(pte_swp_soft_dirty(pte), PTWALK_EF_SOFT_DIRTY) |
+		 BIT_IF(pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
+		 BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
+	if (!non_swap_entry(entry))
+		return PTWALK_KIND_SWAP;
+	if (is_migration_entry(entry))
+		return PTWALK_KIND_MIGRATION;
+	if (is_device_private_entry(entry))
+		return PTWALK_KIND_DEVICE_PRIVATE;
+	if (is_device_exclusive_entry(entry))
+		return PTWALK_KIND_DEVICE_EXCLUSIVE;
+	if (is_hwpoison_entry(entry))
+		return PTWALK_KIND_HWPOISON;
+	if (is_pte_marker_entry(entry))
+		return PTWALK_KIND_MARKER;
+	return PTWALK_KIND_BAD;
+}
+
+/* A snapshot of the page; the caller holds the lock of the entry mapping it. */
+void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out)
+{
+	struct folio *folio = page_folio(page);
+	bool hugetlb = folio_test_hugetlb(folio);
+	u64 f = 0;
+
+	f |= BIT_IF(folio_test_lru(folio), PTWALK_PF_LRU);
+	f |= BIT_IF(folio_test_active(folio), PTWALK_PF_ACTIVE);
+	f |= BIT_IF(folio_test_referenced(folio), PTWALK_PF_REFERENCED);
+	f |= BIT_IF(folio_test_dirty(folio), PTWALK_PF_DIRTY);
+	f |= BIT_IF(folio_test_swapbacked(folio), PTWALK_PF_SWAPBACKED);
+	f |= BIT_IF(folio_test_anon(folio), PTWALK_PF_ANON);
+	f |= BIT_IF(folio_test_ksm(folio), PTWALK_PF_KSM);
+	f |= BIT_IF(PageHead(page), PTWALK_PF_HEAD);
+	f |= BIT_IF(PageTail(page), PTWALK_PF_TAIL);
+	f |= BIT_IF(folio_test_locked(folio), PTWALK_PF_LOCKED);
+	f |= BIT_IF(folio_test_writeback(folio), PTWALK_PF_WRITEBACK);
+	f |= BIT_IF(folio_test_uptodate(folio), PTWALK_PF_UPTODATE);
+	f |= BIT_IF(folio_test_mlocked(folio), PTWALK_PF_MLOCKED);
+	f |= BIT_IF(folio_test_unevictable(folio), PTWALK_PF_UNEVICTABLE);
+	if (!PageCompound(page))
+		f |= BIT_IF(PageReserved(page), PTWALK_PF_RESERVED);
+	f |= BIT_IF(folio_test_swapcache(folio), PTWALK_PF_SWAPCACHE);
+	f |= BIT_IF(hugetlb, PTWALK_PF_HUGETLB);
+	f |= BIT_IF(folio_test_large(folio) && !hugetlb, PTWALK_PF_THP);
+	f |= BIT_IF(kind == PTWALK_KIND_ZERO, PTWALK_PF_ZERO);
+	f |= BIT_IF(PageHWPoison(page), PTWALK_PF_HWPOISON);
+
+	out->flags = f;
+	out->refcount = folio_ref_count(folio);
+	out->mapcount = ptw_page_mapcount(folio, page);
+	out->order = folio_order(folio);
+	out->node = page_to_nid(page);
+	strscpy(out->zone, page_zone(page)->name, sizeof(out->zone));
+}
+
+static void vma_name(struct vm_area_struct *vma, char *buf, size_t len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const char *name = NULL;
+	char *path;
+
+	if (vma->vm_file) {
+		path = d_path(&vma->vm_file->f_path, buf, len);
+		if (IS_ERR(path))
+			strscpy(buf, "(path too long)", len);
+		else
+			memmove(buf, path, strlen(path) + 1);
+		return;
+	}
+	if (vma->vm_ops && vma->vm_ops->name)
+		name = vma->vm_ops->name(vma);
+	else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		name = "[heap]";
+	else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		name = "[stack]";
+	strscpy(buf, name ? name : "", len);
+}
+
+void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
+{
+	vm_flags_t vf = vma->vm_flags;
+	u64 f = 0;
+
+	out->start = vma->vm_start;
+	out->end = vma->vm_end;
+	out->pgoff = vma->vm_file ? (u64)vma->vm_pgoff << PAGE_SHIFT : 0;
+	f |= BIT_IF(vf & VM_READ, PTWALK_VF_READ);
+	f |= BIT_IF(vf & VM_WRITE, PTWALK_VF_WRITE);
+	f |= BIT_IF(vf & VM_EXEC, PTWALK_VF_EXEC);
+	f |= BIT_IF(vf & VM_MAYSHARE, PTWALK_VF_SHARED);
+	f |= BIT_IF(vf & VM_LOCKED, PTWALK_VF_LOCKED);
+	f |= BIT_IF(vf & VM_HUGEPAGE, PTWALK_VF_HUGEPAGE);
+	f |= BIT_IF(vf & VM_NOHUGEPAGE, PTWALK_VF_NOHUGEPAGE);
+	f |= BIT_IF(vf & VM_IO, PTWALK_VF_IO);
+	f |= BIT_IF(vf & VM_PFNMAP, PTWALK_VF_PFNMAP);
+	f |= BIT_IF(vf & VM_GROWSDOWN, PTWALK_VF_GROWSDOWN);
+	f |= BIT_IF(vf & VM_HUGETLB, PTWALK_VF_HUGETLB);
+	f |= BIT_IF(vf & VM_MIXEDMAP, PTWALK_VF_MIXEDMAP);
+	f |= BIT_IF(vf & VM_DONTDUMP, PTWALK_VF_DONTDUMP);
+	f |= BIT_IF(vma->vm_file, PTWALK_VF_FILE);
+	f |= BIT_IF(vma_is_anonymous(vma), PTWALK_VF_ANON);
+	out->flags = f;
+	vma_name(vma, out->name, sizeof(out->name));
+}
+
+unsigned int ptw_paging_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
+u64 ptw_user_va_end(void)
+{
+	return TASK_SIZE_MAX;
+}
+
+/* 0 for a user address, -EFAULT for the kernel half, -EINVAL if non-canonical. */
+int ptw_check_user_addr(u64 va)
+{
+	if (va < TASK_SIZE_MAX)
+		return 0;
+	if (sign_extend64(va, __VIRTUAL_MASK_SHIFT) != (s64)va)
+		return -EINVAL;
+	return -EFAULT;
+}

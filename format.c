@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text rendering of a translation, in the spirit of crash's vtop: one line
+ * per page-table level, then the translation, the VMA and the page.  Knows
+ * nothing of the walk: it formats a struct ptwalk_xlate.
+ */
+#include <linux/kernel.h>
+#include <linux/sizes.h>
+#include <linux/seq_file.h>
+#include <linux/sched.h>
+#include "internal.h"
+
+#define NAME_ENTRY(n, nr, s)	[nr] = s,
+
+static const char *const level_names[] = { PTWALK_LEVELS(NAME_ENTRY) };
+static const char *const state_names[] = { PTWALK_STATES(NAME_ENTRY) };
+static const char *const kind_names[] = { PTWALK_KINDS(NAME_ENTRY) };
+static const char *const entry_flag_names[] = { PTWALK_ENTRY_FLAGS(NAME_ENTRY) };
+static const char *const page_flag_names[] = { PTWALK_PAGE_FLAGS(NAME_ENTRY) };
+static const char *const vma_flag_names[] = { PTWALK_VMA_FLAGS(NAME_ENTRY) };
+
+const char *ptw_level_name(unsigned int level)
+{
+	return level < ARRAY_SIZE(level_names) ? level_names[level] : "?";
+}
+
+static const char *kind_name(unsigned int kind)
+{
+	return kind < ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
+}
+
+static void put_flags(struct seq_file *m, u64 flags, const char *const *names,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (flags & (1ULL << i))
+			seq_printf(m, " %s", names[i]);
+}
+
+static void put_size(struct seq_file *m, u64 bytes)
+{
+	if (bytes >= SZ_1G)
+		seq_printf(m, "%lluG", bytes >> 30);
+	else if (bytes >= SZ_1M)
+		seq_printf(m, "%lluM", bytes >> 20);
+	else
+		seq_printf(m, "%lluK", bytes >> 10);
+}
+
+static void format_levels(struct seq_file *m, const struct ptwalk_xlate *x)
+{
+	unsigned int i;
+
+	seq_puts(m, "LEVEL INDEX  ENTRY               ENTRY_PHYS          STATE   FLAGS\n");
+	for (i = 0; i <= x->leaf_level && i < PTWALK_NR_LEVELS; i++) {
+		const struct ptwalk_level *l = &x->levels[i];
+
+		seq_printf(m, "%-5s %5u  0x%016llx  0x%016llx  %-6s ",
+			   level_names[i], l->index, l->entry, l->entry_phys,
+			   l->state < PTWALK_NR_STATES ? state_names[l->state] : "?");
+		put_flags(m, l->flags, entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
+		if (l->pkey)
+			seq_printf(m, " pkey=%u", l->pkey);
+		seq_putc(m, '\n');
+	}
+}
+
+static void format_vma(struct seq_file *m, const struct ptwalk_vma *v)
+{
+	seq_printf(m, "VMA   0x%llx-0x%llx %c%c%c%c %08llx %s\n      flags:",
+		   v->start, v->end,
+		   v->flags & BIT_ULL(PTWALK_VF_READ) ? 'r' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_WRITE) ? 'w' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_EXEC) ? 'x' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_SHARED) ? 's' : 'p',
+		   v->pgoff, v->name);
+	put_flags(m, v->flags, vma_flag_names, PTWALK_NR_VMA_FLAGS);
+	seq_putc(m, '\n');
+}
+
+static void format_page(struct seq_file *m, const struct ptwalk_page *p)
+{
+	seq_printf(m, "PAGE  refcount %d mapcount %d order %u node %d zone %s\n      flags:",
+		   p->refcount, p->mapcount, p->order, p->node, p->zone);
+	put_flags(m, p->flags, page_flag_names, PTWALK_NR_PAGE_FLAGS);
+	seq_putc(m, '\n');
+}
+
+void ptw_format_xlate(struct seq_file *m, const struct ptw_target *t,
+		      const struct ptwalk_xlate *x)
+{
+	seq_printf(m, "PID %d (%s)  VA 0x%016llx\n", t->pid, t->task->comm, x->va);
+	if (x->error) {
+		seq_printf(m, "error %d\n", x->error);
+		return;
+	}
+	if (x->kind == PTWALK_KIND_UNMAPPED) {
+		seq_puts(m, "not mapped: no VMA covers this address\n");
+		return;
+	}
+	format_levels(m, x);
+	seq_printf(m, "%s  %s ", x->present ? "PRESENT" : "NOT PRESENT",
+		   kind_name(x->kind));
+	if (x->page_size)
+		put_size(m, x->page_size);
+	if (x->valid & PTWALK_XV_PFN)
+		seq_printf(m, "  pfn 0x%llx  phys 0x%llx", x->pfn, x->phys);
+	else if (x->present)
+		seq_puts(m, "  pfn hidden (needs CAP_SYS_ADMIN)");
+	if (x->valid & PTWALK_XV_SWAP)
+		seq_printf(m, "  type %llu offset 0x%llx", x->swap_type, x->swap_offset);
+	seq_putc(m, '\n');
+	if (x->valid & PTWALK_XV_VMA)
+		format_vma(m, &x->vma);
+	if (x->valid & PTWALK_XV_PAGE)
+		format_page(m, &x->page);
+}

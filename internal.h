@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interfaces between the layers of ptwalk.ko:
+ *   walker (pagewalk.c) -> visitors (translate.c) -> faces (chardev.c,
+ *   debugfs.c) with text rendering in format.c and the access policy in
+ *   access.c.
+ */
+#ifndef PTWALK_INTERNAL_H
+#define PTWALK_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+#include <uapi/linux/ptwalk.h>
+
+struct file;
+struct seq_file;
+
+/* ---- target process (pagewalk.c) ---- */
+
+struct ptw_target {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	pid_t pid;
+};
+
+int ptw_target_get(pid_t pid, struct ptw_target *t);
+void ptw_target_put(struct ptw_target *t);
+
+/* ---- the walker (pagewalk.c) ---- */
+
+enum ptw_type {
+	PTW_TABLE,	/* points to a lower table; the walk descends */
+	PTW_LEAF,	/* maps memory, or holds a swap/migration/... entry */
+	PTW_NONE,	/* empty: nothing below it */
+	PTW_BAD,	/* corrupt entry; reported, never cleared */
+};
+
+/* One page-table entry as the walker read it (valid during the callback). */
+struct ptw_entry {
+	enum ptw_type type;
+	u8 level;		/* PTWALK_LEVEL_* */
+	bool folded;		/* P4D on 4-level paging: same entry as PGD */
+	u16 index;
+	unsigned long start;	/* first address the entry maps */
+	unsigned long size;	/* bytes the entry spans */
+	u64 val;
+	phys_addr_t phys;	/* of the entry itself */
+	struct vm_area_struct *vma;
+	/* PTW_LEAF only */
+	u8 kind;		/* PTWALK_KIND_* */
+	bool present;		/* as pte_present(): includes PROT_NONE */
+	unsigned long pfn;	/* first pfn of a present leaf */
+	struct page *page;	/* its struct page, or NULL (zero/pfnmap) */
+};
+
+/*
+ * Callbacks run with the mmap lock held for read, and for leaves and PTE
+ * tables with the page-table lock held too: they must not sleep.  Return
+ * 0 to go on, > 0 to stop the walk there, < 0 to fail it.
+ */
+struct ptw_ops {
+	int (*vma)(void *priv, struct vm_area_struct *vma);
+	int (*gap)(void *priv, unsigned long start, unsigned long end);
+	int (*entry)(void *priv, const struct ptw_entry *e);
+};
+
+int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	     const struct ptw_ops *ops, void *priv);
+
+/* ---- entry and page decoding, shared by visitors (decode.c) ---- */
+
+u64 ptw_entry_flags(const struct ptw_entry *e);
+u8 ptw_entry_pkey(const struct ptw_entry *e);
+u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset, u64 *flags);
+void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
+void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
+int ptw_check_user_addr(u64 va);
+unsigned int ptw_paging_levels(void);
+u64 ptw_user_va_end(void);
+
+/* ---- the translate visitor (translate.c) ---- */
+
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x);
+void ptw_hide_pfns(struct ptwalk_xlate *x);
+
+/* ---- text rendering (format.c) ---- */
+
+void ptw_format_xlate(struct seq_file *m, const struct ptw_target *t,
+		      const struct ptwalk_xlate *x);
+const char *ptw_level_name(unsigned int level);
+
+/* ---- access policy (access.c) ---- */
+
+int ptw_may_inspect(const struct file *file, const struct ptw_target *t);
+bool ptw_may_see_pfns(const struct file *file);
+
+/* ---- faces ---- */
+
+int ptw_chardev_init(void);
+void ptw_chardev_exit(void);
+int ptw_debugfs_init(void);
+void ptw_debugfs_exit(void);
+
+#endif /* PTWALK_INTERNAL_H */

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walker: pgd -> p4d -> pud -> pmd -> pte of one mm over a
+ * range, VMA by VMA, handing every entry it reads to a visitor.  It knows
+ * nothing of its callers: no user copies, no formatting, no policy.
+ *
+ * Locking (see the kernel-api brief): the caller holds the mmap lock for
+ * read, which pins the VMAs and the upper tables.  Since 6.5 an empty PTE
+ * table can be detached without the mmap lock and freed by RCU, so PTE
+ * tables are read under rcu_read_lock() plus their ptl, after re-checking
+ * that the PMD still points to them.  Leaves above the PTE level are read
+ * under their own lock (pmd_lock/pud_lock) after the same re-check.
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/sched/signal.h>
+#include <linux/pid.h>
+#include <linux/hugetlb.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include "compat.h"
+#include "internal.h"
+
+int ptw_target_get(pid_t pid, struct ptw_target *t)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *p;
+
+	if (pid <= 0)
+		return -EINVAL;
+	p = find_get_pid(pid);
+	task = p ? get_pid_task(p, PIDTYPE_PID) : NULL;
+	put_pid(p);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		put_task_struct(task);
+		return -ENXIO;		/* no user address space */
+	}
+	mm = get_task_mm(task);		/* NULL once the task has exited */
+	if (!mm) {
+		put_task_struct(task);
+		return -ESRCH;
+	}
+	t->task = task;
+	t->mm = mm;
+	t->pid = pid;
+	return 0;
+}
+
+void ptw_target_put(struct ptw_target *t)
+{
+	mmput(t->mm);
+	put_task_struct(t->task);
+	t->mm = NULL;
+	t->task = NULL;
+}
+
+struct ptw_walk {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	const struct ptw_ops *ops;
+	void *priv;
+};
+
+static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
+		       unsigned long addr, unsigned long size, unsigned int index,
+		       u64 val, void *ptr)
+{
+	*e = (struct ptw_entry) {
+		.level = level,
+		.index = index,
+		.start = addr & ~(size - 1),
+		.size = size,
+		.val = val,
+		.phys = virt_to_phys(ptr),
+		.vma = w->vma,
+	};
+}
+
+static int emit(struct ptw_walk *w, const struct ptw_entry *e)
+{
+	return w->ops->entry(w->priv, e);
+}
+
+static bool vma_is_pfnmap(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & (VM_PFNMAP | VM_IO);
+}
+
+/* A non-present, non-empty entry: swap, migration, marker... */
+static void set_swap_leaf(struct ptw_entry *e)
+{
+	u64 type, offset, flags;
+
+	e->type = PTW_LEAF;
+	e->kind = ptw_swap_kind(e->val, &type, &offset, &flags);
+}
+
+static struct page *page_of(unsigned long pfn)
+{
+	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+}
+
+static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
+{
+	e->type = PTW_LEAF;
+	e->present = true;
+	e->pfn = pte_pfn(pte);
+	if (pte_special(pte)) {
+		/* no struct page to speak of, but the zero page has one */
+		e->kind = is_zero_pfn(e->pfn) ? PTWALK_KIND_ZERO : PTWALK_KIND_PFNMAP;
+		if (e->kind == PTWALK_KIND_ZERO)
+			e->page = page_of(e->pfn);
+	} else if (vma_is_pfnmap(w->vma)) {
+		e->kind = PTWALK_KIND_PFNMAP;
+	} else if (pte_devmap(pte)) {
+		e->kind = PTWALK_KIND_DEVMAP;
+	} else {
+		e->kind = PTWALK_KIND_NORMAL;
+		e->page = page_of(e->pfn);
+	}
+}
+
+static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
+{
+	struct vm_area_struct *vma = w->vma;
+
+	e->type = PTW_LEAF;
+	e->present = true;
+	e->pfn = pmd_pfn(pmd);
+	if (is_vm_hugetlb_page(vma)) {
+		e->kind = PTWALK_KIND_HUGETLB;
+		e->page = page_of(e->pfn);
+	} else if (pmd_devmap(pmd)) {
+		e->kind = PTWALK_KIND_DEVMAP;
+	} else if (ptw_pmd_special(pmd) || vma_is_pfnmap(vma)) {
+		e->kind = PTWALK_KIND_PFNMAP;
+	} else {
+		e->page = page_of(e->pfn);
+		/*
+		 * The huge zero page is not exported; it is the only PMD-mapped
+		 * folio in a private anonymous VMA that is not anonymous.
+		 */
+		if (e->page && !vma->vm_file && !folio_test_anon(page_folio(e->page)))
+			e->kind = PTWALK_KIND_ZERO;
+		else
+			e->kind = PTWALK_KIND_THP;
+	}
+}
+
+static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
+{
+	e->type = PTW_LEAF;
+	e->present = true;
+	e->pfn = pud_pfn(pud);
+	if (is_vm_hugetlb_page(w->vma)) {
+		e->kind = PTWALK_KIND_HUGETLB;
+		e->page = page_of(e->pfn);
+	} else if (pud_devmap(pud)) {
+		e->kind = PTWALK_KIND_DEVMAP;
+	} else {
+		e->kind = PTWALK_KIND_PFNMAP;
+	}
+}
+
+static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
+		    const struct ptw_entry *pmde, unsigned long addr,
+		    unsigned long end, bool *changed)
+{
+	struct ptw_entry e;
+	spinlock_t *ptl;
+	pte_t *ptep;
+	int ret;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	ptl = pte_lockptr(w->mm, &pmd);
+	spin_lock(ptl);
+	/* The table may have been detached and freed since pmd was read. */
+	if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
+		*changed = true;
+		ret = 0;
+		goto out;
+	}
+	ret = emit(w, pmde);
+	for (; !ret && addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+
+		entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE,
+			   pte_index(addr), pte_val(pte), ptep);
+		if (pte_none(pte))
+			e.type = PTW_NONE;
+		else if (pte_present(pte))
+			set_present_pte(w, &e, pte);
+		else
+			set_swap_leaf(&e);
+		ret = emit(w, &e);
+	}
+out:
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int walk_pmd(struct ptw_walk *w, pud_t *pudp, unsigned long addr,
+		    unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(pudp, addr);
+	unsigned long next;
+	struct ptw_entry e;
+	spinlock_t *ptl;
+	bool changed;
+	pmd_t pmd;
+	int ret;
+
+	do {
+		next = pmd_addr_end(addr, end);
+retry:
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		pmd = ptw_pmdp_get(pmdp);
+		entry_init(w, &e, PTWALK_LEVEL_PMD, addr, PMD_SIZE,
+			   pmd_index(addr), pmd_val(pmd), pmdp);
+		if (pmd_none(pmd)) {
+			e.type = PTW_NONE;
+			ret = emit(w, &e);
+		} else if (!pmd_present(pmd) || pmd_leaf(pmd)) {
+			ptl = pmd_lock(w->mm, pmdp);
+			if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
+				spin_unlock(ptl);
+				goto retry;
+			}
+			if (pmd_present(pmd))
+				set_present_pmd(w, &e, pmd);
+			else
+				set_swap_leaf(&e);
+			ret = emit(w, &e);
+			spin_unlock(ptl);
+		} else if (pmd_bad(pmd)) {
+			e.type = PTW_BAD;
+			ret = emit(w, &e);
+		} else {
+			e.type = PTW_TABLE;
+			changed = false;
+			ret = walk_pte(w, pmdp, pmd, &e, addr, next, &changed);
+			if (changed)
+				goto retry;
+			cond_resched();
+		}
+	} while (pmdp++, addr = next, addr != end && !ret);
+	return ret;
+}
+
+static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
+		    unsigned long end)
+{
+	pud_t *pudp = pud_offset(p4dp, addr);
+	unsigned long next;
+	struct ptw_entry e;
+	spinlock_t *ptl;
+	pud_t pud;
+	int ret;
+
+	do {
+		next = pud_addr_end(addr, end);
+retry:
+		pud = READ_ONCE(*pudp);
+		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE,
+			   pud_index(addr), pud_val(pud), pudp);
+		if (pud_none(pud)) {
+			e.type = PTW_NONE;
+			ret = emit(w, &e);
+		} else if (!pud_present(pud) || pud_leaf(pud)) {
+			ptl = pud_lock(w->mm, pudp);
+			if (pud_val(pud) != pud_val(READ_ONCE(*pudp))) {
+				spin_unlock(ptl);
+				goto retry;
+			}
+			if (pud_present(pud))
+				set_present_pud(w, &e, pud);
+			else
+				set_swap_leaf(&e);
+			ret = emit(w, &e);
+			spin_unlock(ptl);
+		} else if (pud_bad(pud)) {
+			e.type = PTW_BAD;
+			ret = emit(w, &e);
+		} else {
+			e.type = PTW_TABLE;
+			ret = emit(w, &e);
+			if (!ret)
+				ret = walk_pmd(w, pudp, addr, next);
+		}
+	} while (pudp++, addr = next, addr != end && !ret);
+	return ret;
+}
+
+/*
+ * On 4-level paging the p4d level is folded into the pgd: p4d_offset()
+ * returns the pgd entry itself.  Report it once as the PGD and once more
+ * as a folded P4D so every walk shows five levels.
+ */
+static int walk_p4d(struct ptw_walk *w, pgd_t *pgdp, unsigned long addr,
+		    unsigned long end)
+{
+	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	bool folded = !pgtable_l5_enabled();
+	unsigned long next;
+	struct ptw_entry e;
+	p4d_t p4d;
+	int ret;
+
+	do {
+		next = p4d_addr_end(addr, end);
+		p4d = READ_ONCE(*p4dp);
+		entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE,
+			   p4d_index(addr), p4d_val(p4d), p4dp);
+		if (p4d_none(p4d))
+			e.type = PTW_NONE;
+		else if (p4d_bad(p4d))
+			e.type = PTW_BAD;
+		else
+			e.type = PTW_TABLE;
+		if (folded) {
+			struct ptw_entry pgde = e;
+
+			pgde.level = PTWALK_LEVEL_PGD;
+			pgde.index = pgd_index(addr);
+			ret = emit(w, &pgde);
+			if (ret)
+				break;
+			e.folded = true;
+		}
+		ret = emit(w, &e);
+		if (!ret && e.type == PTW_TABLE)
+			ret = walk_pud(w, p4dp, addr, next);
+	} while (p4dp++, addr = next, addr != end && !ret);
+	return ret;
+}
+
+static int walk_pgd(struct ptw_walk *w, unsigned long addr, unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	unsigned long next;
+	struct ptw_entry e;
+	pgd_t pgd;
+	int ret;
+
+	do {
+		next = pgd_addr_end(addr, end);
+		if (!pgtable_l5_enabled()) {
+			ret = walk_p4d(w, pgdp, addr, next);
+			continue;
+		}
+		pgd = READ_ONCE(*pgdp);
+		entry_init(w, &e, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE,
+			   pgd_index(addr), pgd_val(pgd), pgdp);
+		if (pgd_none(pgd))
+			e.type = PTW_NONE;
+		else if (pgd_bad(pgd))
+			e.type = PTW_BAD;
+		else
+			e.type = PTW_TABLE;
+		ret = emit(w, &e);
+		if (!ret && e.type == PTW_TABLE)
+			ret = walk_p4d(w, pgdp, addr, next);
+	} while (pgdp++, addr = next, addr != end && !ret);
+	return ret;
+}
+
+static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long end)
+{
+	struct address_space *mapping = NULL;
+	int ret;
+
+	w->vma = vma;
+	ret = w->ops->vma ? w->ops->vma(w->priv, vma) : 0;
+	if (ret)
+		return ret;
+	/* Shared hugetlb PMD tables are unshared under i_mmap_rwsem (write). */
+	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE) && vma->vm_file)
+		mapping = vma->vm_file->f_mapping;
+	if (mapping)
+		i_mmap_lock_read(mapping);
+	ret = walk_pgd(w, start, end);
+	if (mapping)
+		i_mmap_unlock_read(mapping);
+	return ret;
+}
+
+/*
+ * Walk [start, end) of @mm, which the caller has mmap_read_lock()ed.
+ * Only ranges covered by VMAs are walked: outside them page tables may be
+ * freed under a munmap that has downgraded to the read lock.
+ */
+int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	     const struct ptw_ops *ops, void *priv)
+{
+	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv };
+	struct vm_area_struct *vma;
+	unsigned long addr = start;
+	int ret = 0;
+
+	mmap_assert_locked(mm);
+	while (addr < end && !ret) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= end) {
+			if (ops->gap)
+				ret = ops->gap(priv, addr, end);
+			break;
+		}
+		if (vma->vm_start > addr) {
+			if (ops->gap)
+				ret = ops->gap(priv, addr, vma->vm_start);
+			addr = vma->vm_start;
+			if (ret)
+				break;
+		}
+		ret = walk_vma(&w, vma, addr, min(end, vma->vm_end));
+		addr = vma->vm_end;
+	}
+	return ret;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what building and testing ptwalk needs on Debian 12: build tools,
+# headers for the Debian 6.1 kernel and the 6.12 kernel of bookworm-backports,
+# QEMU, busybox, json-c, sparse and the 6.1 source (checkpatch, kselftest).
+# The backports suite is derived from the machine's own apt sources.
+set -euo pipefail
+
+[ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+# Print the URI the machine uses for the main "bookworm" suite.
+debian_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		awk '
+			/^[[:space:]]*$/ { if (uri && main) { print uri; found = 1; exit } uri = ""; main = 0; next }
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") main = 1 }
+			END { if (!found && uri && main) print uri }' "$f"
+	done
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" && $0 !~ /security/ {
+			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { u = $i; s = $(i + 1); break }
+			if (s == "bookworm") print u }' || true
+}
+
+bpo_list=/etc/apt/sources.list.d/ptwalk-backports.list
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	mirror=$(debian_mirror | sed -n 1p)
+	[ -n "$mirror" ] || { echo "install-deps: no bookworm source in apt config" >&2; exit 1; }
+	echo "deb $mirror bookworm-backports main" > "$bpo_list"
+	echo "install-deps: added bookworm-backports from $mirror"
+fi
+
+apt-get update -qq
+
+# Concrete kernel package names behind the metapackages of each suite.
+kver_of() { # suite
+	apt-cache depends -t "$1" linux-headers-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1
+}
+k61=$(apt-cache depends linux-headers-amd64/bookworm | sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1)
+k612=$(kver_of bookworm-backports)
+[ -n "$k61" ] && [ -n "$k612" ] || { echo "install-deps: cannot resolve kernel versions" >&2; exit 1; }
+
+apt-get install -y -qq --no-install-recommends \
+	build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86 \
+	libjson-c-dev sparse libxml2-utils linux-source-6.1 \
+	"linux-headers-$k61" "linux-headers-$k612" >/dev/null
+
+# The guests boot these kernels; unpack them, never install them on the host.
+kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
+mkdir -p "$kdir"
+for k in "$k61" "$k612"; do
+	[ -e "$kdir/vmlinuz-$k" ] && continue
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq "linux-image-$k" 2>/dev/null ||
+		apt-get download -qq "linux-image-$k-unsigned")
+	dpkg-deb -x "$tmp"/*.deb "$tmp/root"
+	cp "$tmp/root/boot/vmlinuz-$k" "$kdir/vmlinuz-$k"
+	rm -rf "$tmp"
+done
+
+src=/usr/src/linux-source-6.1
+if [ ! -d "$src" ]; then
+	tar -C /usr/src -xf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/Documentation/dev-tools/checkpatch.rst 2>/dev/null || true
+fi
+printf '%s\n' "$k61" "$k612" > "$kdir/versions"
+echo "install-deps: kernels $k61 $k612 in $kdir"

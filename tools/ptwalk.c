@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptwalk: command-line face of ptwalk.ko.
+ *   ptwalk translate [--json] PID ADDR...
+ * Parses arguments, calls the ioctls, hands the answers to render.c.
+ * Exit: 0 every address translated (present or not), 1 any failed,
+ * 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "render.h"
+
+#define EXIT_FAILED	1
+#define EXIT_USAGE	2
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ptwalk [--json] translate PID ADDR...\n"
+		"  Walk PID's page tables for each ADDR (hex, 0x optional) and print\n"
+		"  every level's entry, the leaf, the VMA and the page.\n"
+		"  --json   one JSON array, an object per address\n");
+}
+
+static int open_device(void)
+{
+	int fd = open(PTWALK_DEVICE, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "ptwalk: %s\n",
+			errno == ENOENT ? ptw_strerror(ENOENT) : strerror(errno));
+	return fd;
+}
+
+static int get_info(int fd, struct ptwalk_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, PTWALK_IOC_GET_INFO, info);
+}
+
+static int parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < -1 || v > INT32_MAX)
+		return -1;
+	*pid = (int)v;
+	return 0;
+}
+
+static int parse_addr(const char *s, uint64_t *addr)
+{
+	char *end;
+
+	if (*s == '-')
+		return -1;
+	errno = 0;
+	*addr = strtoull(s, &end, 16);
+	return errno || *end || end == s ? -1 : 0;
+}
+
+/* Translate @n addresses in batches the module accepts. */
+static int translate(int fd, int pid, const uint64_t *addrs, unsigned int n,
+		     struct ptwalk_xlate *xs, unsigned int max_batch)
+{
+	unsigned int done = 0;
+
+	while (done < n) {
+		struct ptwalk_translate req = {
+			.size = sizeof(req),
+			.pid = pid,
+			.count = n - done < max_batch ? n - done : max_batch,
+			.xlate_size = sizeof(*xs),
+			.addrs = (uintptr_t)(addrs + done),
+			.results = (uintptr_t)(xs + done),
+		};
+
+		if (ioctl(fd, PTWALK_IOC_TRANSLATE, &req))
+			return -errno;
+		done += req.done;
+	}
+	return 0;
+}
+
+static int cmd_translate(int argc, char **argv, int json)
+{
+	struct ptwalk_xlate *xs;
+	struct ptwalk_info info;
+	struct json_object *arr = NULL;
+	uint64_t *addrs;
+	int i, n, pid, fd, err, failed = 0;
+
+	if (argc < 2 || parse_pid(argv[0], &pid)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	n = argc - 1;
+	addrs = calloc(n, sizeof(*addrs));
+	xs = calloc(n, sizeof(*xs));
+	if (!addrs || !xs) {
+		perror("ptwalk");
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		if (parse_addr(argv[i + 1], &addrs[i])) {
+			fprintf(stderr, "ptwalk: bad address '%s' (hex expected)\n", argv[i + 1]);
+			return EXIT_USAGE;
+		}
+	}
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (get_info(fd, &info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	err = translate(fd, pid, addrs, n, xs, info.max_batch);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "ptwalk: pid %d: %s\n", pid, ptw_strerror(-err));
+		failed = 1;
+	}
+	if (json)
+		arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		if (err)
+			xs[i].va = addrs[i], xs[i].error = err;
+		else if (xs[i].error)
+			fprintf(stderr, "ptwalk: pid %d va 0x%" PRIx64 ": %s\n", pid,
+				addrs[i], ptw_strerror(-xs[i].error));
+		failed |= xs[i].error != 0;
+		if (json)
+			json_object_array_add(arr, render_xlate_json(pid, &xs[i],
+					!!(info.features & PTWALK_FEAT_PFN_VISIBLE)));
+		else if (!err)
+			render_xlate_text(stdout, pid, &xs[i]);
+	}
+	if (json) {
+		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(arr);
+	}
+	free(addrs);
+	free(xs);
+	return failed ? EXIT_FAILED : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int json = 0, c;
+
+	/* Options may come before or after the command (GNU permutation). */
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = 1;
+		} else if (c == 'h') {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[optind], "translate"))
+		return cmd_translate(argc - optind - 1, argv + optind + 1, json);
+	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

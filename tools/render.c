@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Human and JSON rendering of translations.  The JSON goes through json-c;
+ * its shape is the contract documented in README.md.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <errno.h>
+#include "names.h"
+#include "render.h"
+
+#define FLAG(bits, nr)	(((bits) >> (nr)) & 1)
+
+/* One line a user can act on, for the errors ptwalk returns. */
+const char *ptw_strerror(int err)
+{
+	switch (err) {
+	case ESRCH:
+		return "no such process (or it has exited)";
+	case ENXIO:
+		return "kernel thread: it has no user address space";
+	case EPERM:
+	case EACCES:
+		return "permission denied: another process needs CAP_SYS_ADMIN";
+	case EFAULT:
+		return "kernel address: not in user space";
+	case EINVAL:
+		return "invalid argument (non-canonical address or bad pid)";
+	case ENOENT:
+		return "/dev/ptwalk missing: load the module (insmod ptwalk.ko)";
+	case E2BIG:
+		return "too many addresses in one call";
+	case EINTR:
+		return "interrupted";
+	default:
+		return strerror(err);
+	}
+}
+
+static void text_flags(FILE *out, uint64_t flags, const char *const *names,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (FLAG(flags, i))
+			fprintf(out, " %s", names[i]);
+}
+
+static const char *size_name(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= (1ULL << 30))
+		snprintf(buf, len, "%" PRIu64 "G", bytes >> 30);
+	else if (bytes >= (1ULL << 20))
+		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
+	else
+		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+	return buf;
+}
+
+static void vma_perms(const struct ptwalk_vma *v, char perms[5])
+{
+	perms[0] = FLAG(v->flags, PTWALK_VF_READ) ? 'r' : '-';
+	perms[1] = FLAG(v->flags, PTWALK_VF_WRITE) ? 'w' : '-';
+	perms[2] = FLAG(v->flags, PTWALK_VF_EXEC) ? 'x' : '-';
+	perms[3] = FLAG(v->flags, PTWALK_VF_SHARED) ? 's' : 'p';
+	perms[4] = '\0';
+}
+
+void render_xlate_text(FILE *out, int pid, const struct ptwalk_xlate *x)
+{
+	const char *kind = ptw_name(ptw_kind_names, PTWALK_NR_KINDS, x->kind);
+	char buf[32], perms[5];
+	unsigned int i;
+
+	fprintf(out, "PID %d  VA 0x%016" PRIx64 "\n", pid, (uint64_t)x->va);
+	if (x->error) {
+		fprintf(out, "error: %s\n", ptw_strerror(-x->error));
+		return;
+	}
+	if (x->kind == PTWALK_KIND_UNMAPPED) {
+		fprintf(out, "not mapped: no VMA covers this address\n\n");
+		return;
+	}
+	fprintf(out, "LEVEL INDEX  ENTRY               ENTRY_PHYS          STATE   FLAGS\n");
+	for (i = 0; i <= x->leaf_level && i < PTWALK_NR_LEVELS; i++) {
+		const struct ptwalk_level *l = &x->levels[i];
+
+		fprintf(out, "%-5s %5u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-6s ",
+			ptw_level_names[i], l->index, (uint64_t)l->entry,
+			(uint64_t)l->entry_phys,
+			ptw_name(ptw_state_names, PTWALK_NR_STATES, l->state));
+		text_flags(out, l->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
+		if (l->pkey)
+			fprintf(out, " pkey=%u", l->pkey);
+		fputc('\n', out);
+	}
+	fprintf(out, "%s  %s %s", x->present ? "PRESENT" : "NOT PRESENT", kind,
+		x->page_size ? size_name(x->page_size, buf, sizeof(buf)) : "");
+	if (x->valid & PTWALK_XV_PFN)
+		fprintf(out, "  pfn 0x%" PRIx64 "  phys 0x%" PRIx64,
+			(uint64_t)x->pfn, (uint64_t)x->phys);
+	else if (x->present)
+		fprintf(out, "  pfn hidden (needs CAP_SYS_ADMIN)");
+	if (x->valid & PTWALK_XV_SWAP)
+		fprintf(out, "  type %" PRIu64 " offset 0x%" PRIx64,
+			(uint64_t)x->swap_type, (uint64_t)x->swap_offset);
+	fputc('\n', out);
+	if (x->valid & PTWALK_XV_VMA) {
+		vma_perms(&x->vma, perms);
+		fprintf(out, "VMA   0x%" PRIx64 "-0x%" PRIx64 " %s %08" PRIx64 " %s\n      flags:",
+			(uint64_t)x->vma.start, (uint64_t)x->vma.end, perms,
+			(uint64_t)x->vma.pgoff, x->vma.name);
+		text_flags(out, x->vma.flags, ptw_vma_flag_names, PTWALK_NR_VMA_FLAGS);
+		fputc('\n', out);
+	}
+	if (x->valid & PTWALK_XV_PAGE) {
+		fprintf(out, "PAGE  refcount %d mapcount %d order %u node %d zone %s\n      flags:",
+			x->page.refcount, x->page.mapcount, x->page.order,
+			x->page.node, x->page.zone);
+		text_flags(out, x->page.flags, ptw_page_flag_names, PTWALK_NR_PAGE_FLAGS);
+		fputc('\n', out);
+	}
+	fputc('\n', out);
+}
+
+static struct json_object *json_hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *json_flags(uint64_t flags, const char *const *names,
+				      unsigned int n)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (FLAG(flags, i))
+			json_object_array_add(a, json_object_new_string(names[i]));
+	return a;
+}
+
+static struct json_object *json_level(const struct ptwalk_level *l, int see_phys)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "level", json_object_new_string(ptw_level_names[l->level]));
+	json_object_object_add(o, "index", json_object_new_int(l->index));
+	json_object_object_add(o, "state",
+			       json_object_new_string(ptw_name(ptw_state_names,
+							       PTWALK_NR_STATES, l->state)));
+	json_object_object_add(o, "entry", json_hex(l->entry));
+	json_object_object_add(o, "entry_phys", see_phys ? json_hex(l->entry_phys) : NULL);
+	json_object_object_add(o, "table_phys",
+			       see_phys ? json_hex(l->entry_phys - 8ULL * l->index) : NULL);
+	json_object_object_add(o, "flags",
+			       json_flags(l->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "pkey", json_object_new_int(l->pkey));
+	return o;
+}
+
+static struct json_object *json_vma(const struct ptwalk_vma *v)
+{
+	struct json_object *o = json_object_new_object();
+	char perms[5];
+
+	vma_perms(v, perms);
+	json_object_object_add(o, "start", json_hex(v->start));
+	json_object_object_add(o, "end", json_hex(v->end));
+	json_object_object_add(o, "perms", json_object_new_string(perms));
+	json_object_object_add(o, "offset", json_hex(v->pgoff));
+	json_object_object_add(o, "name", json_object_new_string(v->name));
+	json_object_object_add(o, "flags",
+			       json_flags(v->flags, ptw_vma_flag_names, PTWALK_NR_VMA_FLAGS));
+	return o;
+}
+
+static struct json_object *json_page(const struct ptwalk_page *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "refcount", json_object_new_int(p->refcount));
+	json_object_object_add(o, "mapcount", json_object_new_int(p->mapcount));
+	json_object_object_add(o, "order", json_object_new_int(p->order));
+	json_object_object_add(o, "flags",
+			       json_flags(p->flags, ptw_page_flag_names, PTWALK_NR_PAGE_FLAGS));
+	json_object_object_add(o, "zone", json_object_new_string(p->zone));
+	json_object_object_add(o, "node", json_object_new_int(p->node));
+	return o;
+}
+
+struct json_object *render_error_json(int pid, uint64_t va, const char *error)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pid", json_object_new_int(pid));
+	json_object_object_add(o, "va", json_hex(va));
+	json_object_object_add(o, "error", json_object_new_string(error));
+	return o;
+}
+
+struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int see_phys)
+{
+	int see_pfn = !!(x->valid & PTWALK_XV_PFN);
+	struct json_object *o, *levels, *swap = NULL;
+	unsigned int i;
+
+	if (x->error)
+		return render_error_json(pid, x->va, ptw_strerror(-x->error));
+	o = json_object_new_object();
+	json_object_object_add(o, "pid", json_object_new_int(pid));
+	json_object_object_add(o, "va", json_hex(x->va));
+	json_object_object_add(o, "present", json_object_new_boolean(x->present));
+	json_object_object_add(o, "kind",
+			       json_object_new_string(ptw_name(ptw_kind_names,
+							       PTWALK_NR_KINDS, x->kind)));
+	json_object_object_add(o, "leaf", x->kind == PTWALK_KIND_UNMAPPED ? NULL :
+			       json_object_new_string(ptw_level_names[x->leaf_level]));
+	json_object_object_add(o, "page_size", json_object_new_int64(x->page_size));
+	json_object_object_add(o, "pfn", see_pfn ? json_object_new_int64(x->pfn) : NULL);
+	json_object_object_add(o, "phys", see_pfn ? json_hex(x->phys) : NULL);
+	levels = json_object_new_array();
+	for (i = 0; x->kind != PTWALK_KIND_UNMAPPED && i <= x->leaf_level; i++)
+		json_object_array_add(levels, json_level(&x->levels[i], see_phys));
+	json_object_object_add(o, "levels", levels);
+	json_object_object_add(o, "vma", x->valid & PTWALK_XV_VMA ? json_vma(&x->vma) : NULL);
+	json_object_object_add(o, "page", x->valid & PTWALK_XV_PAGE ? json_page(&x->page) : NULL);
+	if (x->valid & PTWALK_XV_SWAP) {
+		swap = json_object_new_object();
+		json_object_object_add(swap, "type", json_object_new_int64(x->swap_type));
+		json_object_object_add(swap, "offset", json_object_new_int64(x->swap_offset));
+	}
+	json_object_object_add(o, "swap", swap);
+	return o;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Rendering of ptwalk answers: knows the uapi structs, not the ioctls. */
+#ifndef PTWALK_TOOLS_RENDER_H
+#define PTWALK_TOOLS_RENDER_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+#include <linux/ptwalk.h>
+
+const char *ptw_strerror(int err);
+void render_xlate_text(FILE *out, int pid, const struct ptwalk_xlate *x);
+struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x,
+				      int see_phys);
+struct json_object *render_error_json(int pid, uint64_t va, const char *error);
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "translate one address" visitor: walks [va, va + 1) and records
+ * every level's entry, the leaf, the VMA and the page into a
+ * struct ptwalk_xlate.
+ */
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/string.h>
+#include "internal.h"
+
+struct xlate_visit {
+	struct ptwalk_xlate *x;
+};
+
+static int xlate_vma(void *priv, struct vm_area_struct *vma)
+{
+	struct xlate_visit *v = priv;
+
+	ptw_read_vma(vma, &v->x->vma);
+	v->x->valid |= PTWALK_XV_VMA;
+	v->x->kind = PTWALK_KIND_NONE;
+	return 0;
+}
+
+static void xlate_leaf(struct ptwalk_xlate *x, const struct ptw_entry *e)
+{
+	u64 flags;
+
+	x->kind = e->kind;
+	x->page_size = e->size;
+	x->present = e->present;
+	if (!e->present) {
+		x->kind = ptw_swap_kind(e->val, &x->swap_type, &x->swap_offset, &flags);
+		x->valid |= PTWALK_XV_SWAP;
+		return;
+	}
+	/* The byte asked for may sit anywhere inside a huge leaf. */
+	x->pfn = e->pfn + ((x->va - e->start) >> PAGE_SHIFT);
+	x->phys = PFN_PHYS(x->pfn) | (x->va & ~PAGE_MASK);
+	x->valid |= PTWALK_XV_PFN;
+	if (e->page) {
+		ptw_read_page(nth_page(e->page, x->pfn - e->pfn), e->kind, &x->page);
+		x->valid |= PTWALK_XV_PAGE;
+	}
+}
+
+static int xlate_entry(void *priv, const struct ptw_entry *e)
+{
+	static const u8 state_of[] = {
+		[PTW_TABLE] = PTWALK_STATE_TABLE,
+		[PTW_LEAF] = PTWALK_STATE_LEAF,
+		[PTW_NONE] = PTWALK_STATE_NONE,
+		[PTW_BAD] = PTWALK_STATE_BAD,
+	};
+	struct xlate_visit *v = priv;
+	struct ptwalk_xlate *x = v->x;
+	struct ptwalk_level *l = &x->levels[e->level];
+
+	l->level = e->level;
+	l->state = e->folded ? PTWALK_STATE_FOLDED : state_of[e->type];
+	l->index = e->index;
+	l->entry = e->val;
+	l->entry_phys = e->phys;
+	l->flags = ptw_entry_flags(e);
+	l->pkey = ptw_entry_pkey(e);
+	x->leaf_level = e->level;
+	if (e->type == PTW_LEAF)
+		xlate_leaf(x, e);
+	else if (e->type == PTW_BAD)
+		x->kind = PTWALK_KIND_BAD;
+	return 0;
+}
+
+static const struct ptw_ops xlate_ops = {
+	.vma = xlate_vma,
+	.entry = xlate_entry,
+};
+
+/* Fill @x for @va of the target; errors land in x->error alone. */
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x)
+{
+	struct xlate_visit v = { .x = x };
+	int ret;
+
+	memset(x, 0, sizeof(*x));
+	x->va = va;
+	x->kind = PTWALK_KIND_UNMAPPED;
+	ret = ptw_check_user_addr(va);
+	if (!ret)
+		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops, &v);
+	x->error = ret < 0 ? ret : 0;
+}
+
+/* What an unprivileged caller gets: no frame numbers, as pagemap does. */
+void ptw_hide_pfns(struct ptwalk_xlate *x)
+{
+	int i;
+
+	x->pfn = 0;
+	x->phys = x->va & ~PAGE_MASK;
+	x->valid &= ~PTWALK_XV_PFN;
+	if (x->kind == PTWALK_KIND_MIGRATION || x->kind == PTWALK_KIND_DEVICE_PRIVATE ||
+	    x->kind == PTWALK_KIND_DEVICE_EXCLUSIVE || x->kind == PTWALK_KIND_HWPOISON)
+		x->swap_offset = 0;	/* a pfn in disguise */
+	for (i = 0; i < PTWALK_NR_LEVELS; i++) {
+		x->levels[i].entry &= ~(u64)PTE_PFN_MASK;
+		x->levels[i].entry_phys = 0;
+	}
+}
