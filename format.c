@@ -8,25 +8,17 @@
 #include <linux/sizes.h>
 #include <linux/seq_file.h>
 #include <linux/sched.h>
+#include <linux/ptwalk_names.h>
 #include "internal.h"
-
-#define NAME_ENTRY(n, nr, s)	[nr] = s,
-
-static const char *const level_names[] = { PTWALK_LEVELS(NAME_ENTRY) };
-static const char *const state_names[] = { PTWALK_STATES(NAME_ENTRY) };
-static const char *const kind_names[] = { PTWALK_KINDS(NAME_ENTRY) };
-static const char *const entry_flag_names[] = { PTWALK_ENTRY_FLAGS(NAME_ENTRY) };
-static const char *const page_flag_names[] = { PTWALK_PAGE_FLAGS(NAME_ENTRY) };
-static const char *const vma_flag_names[] = { PTWALK_VMA_FLAGS(NAME_ENTRY) };
 
 const char *ptw_level_name(unsigned int level)
 {
-	return level < ARRAY_SIZE(level_names) ? level_names[level] : "?";
+	return level < ARRAY_SIZE(ptwalk_level_names) ? ptwalk_level_names[level] : "?";
 }
 
 static const char *kind_name(unsigned int kind)
 {
-	return kind < ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
+	return kind < ARRAY_SIZE(ptwalk_kind_names) ? ptwalk_kind_names[kind] : "?";
 }
 
 static void put_flags(struct seq_file *m, u64 flags, const char *const *names,
@@ -58,9 +50,9 @@ static void format_levels(struct seq_file *m, const struct ptwalk_xlate *x)
 		const struct ptwalk_level *l = &x->levels[i];
 
 		seq_printf(m, "%-5s %5u  0x%016llx  0x%016llx  %-6s ",
-			   level_names[i], l->index, l->entry, l->entry_phys,
-			   l->state < PTWALK_NR_STATES ? state_names[l->state] : "?");
-		put_flags(m, l->flags, entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
+			   ptwalk_level_names[i], l->index, l->entry, l->entry_phys,
+			   l->state < PTWALK_NR_STATES ? ptwalk_state_names[l->state] : "?");
+		put_flags(m, l->flags, ptwalk_entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
 		if (l->pkey)
 			seq_printf(m, " pkey=%u", l->pkey);
 		seq_putc(m, '\n');
@@ -76,7 +68,7 @@ static void format_vma(struct seq_file *m, const struct ptwalk_vma *v)
 		   v->flags & BIT_ULL(PTWALK_VF_EXEC) ? 'x' : '-',
 		   v->flags & BIT_ULL(PTWALK_VF_SHARED) ? 's' : 'p',
 		   v->pgoff, v->name);
-	put_flags(m, v->flags, vma_flag_names, PTWALK_NR_VMA_FLAGS);
+	put_flags(m, v->flags, ptwalk_vma_flag_names, PTWALK_NR_VMA_FLAGS);
 	seq_putc(m, '\n');
 }
 
@@ -84,7 +76,7 @@ static void format_page(struct seq_file *m, const struct ptwalk_page *p)
 {
 	seq_printf(m, "PAGE  refcount %d mapcount %d order %u node %d zone %s\n      flags:",
 		   p->refcount, p->mapcount, p->order, p->node, p->zone);
-	put_flags(m, p->flags, page_flag_names, PTWALK_NR_PAGE_FLAGS);
+	put_flags(m, p->flags, ptwalk_page_flag_names, PTWALK_NR_PAGE_FLAGS);
 	seq_putc(m, '\n');
 }
 

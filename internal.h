@@ -11,7 +11,7 @@
 #include <linux/types.h>
 #include <linux/mm_types.h>
 #include <linux/sched.h>
-#include <uapi/linux/ptwalk.h>
+#include <linux/ptwalk.h>
 
 struct file;
 struct seq_file;

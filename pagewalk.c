@@ -173,7 +173,7 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		    unsigned long end, bool *changed)
 {
 	struct ptw_entry e;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page-table lock of the entry */
 	pte_t *ptep;
 	int ret;
 
@@ -213,7 +213,7 @@ static int walk_pmd(struct ptw_walk *w, pud_t *pudp, unsigned long addr,
 	pmd_t *pmdp = pmd_offset(pudp, addr);
 	unsigned long next;
 	struct ptw_entry e;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page-table lock of the entry */
 	bool changed;
 	pmd_t pmd;
 	int ret;
@@ -262,7 +262,7 @@ static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
 	pud_t *pudp = pud_offset(p4dp, addr);
 	unsigned long next;
 	struct ptw_entry e;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page-table lock of the entry */
 	pud_t pud;
 	int ret;
 

@@ -20,117 +20,113 @@
 #define PTWALK_ZONE_LEN		16
 
 /* Page-table levels, top down; a 4-level machine reports P4D as folded. */
-#define PTWALK_LEVELS(X)			\
-	X(PGD, 0, "pgd")			\
-	X(P4D, 1, "p4d")			\
-	X(PUD, 2, "pud")			\
-	X(PMD, 3, "pmd")			\
-	X(PTE, 4, "pte")
 #define PTWALK_NR_LEVELS	5
+enum {
+	PTWALK_LEVEL_PGD = 0,
+	PTWALK_LEVEL_P4D = 1,
+	PTWALK_LEVEL_PUD = 2,
+	PTWALK_LEVEL_PMD = 3,
+	PTWALK_LEVEL_PTE = 4,
+};
 
 /* What one level's entry was. */
-#define PTWALK_STATES(X)			\
-	X(UNUSED, 0, "-")	/* below the leaf */	\
-	X(TABLE, 1, "table")			\
-	X(LEAF, 2, "leaf")			\
-	X(NONE, 3, "none")			\
-	X(BAD, 4, "bad")			\
-	X(FOLDED, 5, "folded")	/* same entry as the level above */
+enum {
+	PTWALK_STATE_UNUSED = 0,	/* below the leaf */
+	PTWALK_STATE_TABLE = 1,
+	PTWALK_STATE_LEAF = 2,
+	PTWALK_STATE_NONE = 3,
+	PTWALK_STATE_BAD = 4,
+	PTWALK_STATE_FOLDED = 5,	/* same entry as the level above */
+	PTWALK_NR_STATES
+};
 
 /* What backs the address (or why nothing does). */
-#define PTWALK_KINDS(X)						\
-	X(UNMAPPED, 0, "unmapped")	/* no VMA covers it */	\
-	X(NONE, 1, "none")		/* never faulted in */	\
-	X(NORMAL, 2, "normal")					\
-	X(THP, 3, "thp")					\
-	X(HUGETLB, 4, "hugetlb")				\
-	X(ZERO, 5, "zero")					\
-	X(DEVMAP, 6, "devmap")					\
-	X(PFNMAP, 7, "pfnmap")					\
-	X(SWAP, 8, "swap")					\
-	X(MIGRATION, 9, "migration")				\
-	X(DEVICE_PRIVATE, 10, "device-private")		\
-	X(DEVICE_EXCLUSIVE, 11, "device-exclusive")		\
-	X(HWPOISON, 12, "hwpoison")				\
-	X(MARKER, 13, "marker")					\
-	X(BAD, 14, "bad")
+enum {
+	PTWALK_KIND_UNMAPPED = 0,	/* no VMA covers it */
+	PTWALK_KIND_NONE = 1,	/* never faulted in */
+	PTWALK_KIND_NORMAL = 2,
+	PTWALK_KIND_THP = 3,
+	PTWALK_KIND_HUGETLB = 4,
+	PTWALK_KIND_ZERO = 5,
+	PTWALK_KIND_DEVMAP = 6,
+	PTWALK_KIND_PFNMAP = 7,
+	PTWALK_KIND_SWAP = 8,
+	PTWALK_KIND_MIGRATION = 9,
+	PTWALK_KIND_DEVICE_PRIVATE = 10,
+	PTWALK_KIND_DEVICE_EXCLUSIVE = 11,
+	PTWALK_KIND_HWPOISON = 12,
+	PTWALK_KIND_MARKER = 13,
+	PTWALK_KIND_BAD = 14,
+	PTWALK_NR_KINDS
+};
 
 /* Decoded bits of a page-table entry (bit numbers in ptwalk_level.flags). */
-#define PTWALK_ENTRY_FLAGS(X)			\
-	X(PRESENT, 0, "present")		\
-	X(RW, 1, "rw")				\
-	X(USER, 2, "user")			\
-	X(PWT, 3, "pwt")			\
-	X(PCD, 4, "pcd")			\
-	X(ACCESSED, 5, "accessed")		\
-	X(DIRTY, 6, "dirty")			\
-	X(PSE, 7, "pse")			\
-	X(PAT, 8, "pat")			\
-	X(GLOBAL, 9, "global")			\
-	X(NX, 10, "nx")				\
-	X(SOFT_DIRTY, 11, "soft-dirty")		\
-	X(UFFD_WP, 12, "uffd-wp")		\
-	X(SPECIAL, 13, "special")		\
-	X(PROTNONE, 14, "protnone")		\
-	X(DEVMAP, 15, "devmap")			\
-	X(SAVED_DIRTY, 16, "saved-dirty")	\
-	X(SWP_EXCLUSIVE, 17, "swp-exclusive")
+enum {
+	PTWALK_EF_PRESENT = 0,
+	PTWALK_EF_RW = 1,
+	PTWALK_EF_USER = 2,
+	PTWALK_EF_PWT = 3,
+	PTWALK_EF_PCD = 4,
+	PTWALK_EF_ACCESSED = 5,
+	PTWALK_EF_DIRTY = 6,
+	PTWALK_EF_PSE = 7,
+	PTWALK_EF_PAT = 8,
+	PTWALK_EF_GLOBAL = 9,
+	PTWALK_EF_NX = 10,
+	PTWALK_EF_SOFT_DIRTY = 11,
+	PTWALK_EF_UFFD_WP = 12,
+	PTWALK_EF_SPECIAL = 13,
+	PTWALK_EF_PROTNONE = 14,
+	PTWALK_EF_DEVMAP = 15,
+	PTWALK_EF_SAVED_DIRTY = 16,
+	PTWALK_EF_SWP_EXCLUSIVE = 17,
+	PTWALK_NR_ENTRY_FLAGS
+};
 
 /* struct page / folio flags (bit numbers in ptwalk_page.flags). */
-#define PTWALK_PAGE_FLAGS(X)			\
-	X(LRU, 0, "lru")			\
-	X(ACTIVE, 1, "active")			\
-	X(REFERENCED, 2, "referenced")		\
-	X(DIRTY, 3, "dirty")			\
-	X(SWAPBACKED, 4, "swapbacked")		\
-	X(ANON, 5, "anon")			\
-	X(KSM, 6, "ksm")			\
-	X(HEAD, 7, "head")			\
-	X(TAIL, 8, "tail")			\
-	X(LOCKED, 9, "locked")			\
-	X(WRITEBACK, 10, "writeback")		\
-	X(UPTODATE, 11, "uptodate")		\
-	X(MLOCKED, 12, "mlocked")		\
-	X(UNEVICTABLE, 13, "unevictable")	\
-	X(RESERVED, 14, "reserved")		\
-	X(SWAPCACHE, 15, "swapcache")		\
-	X(HUGETLB, 16, "hugetlb")		\
-	X(THP, 17, "thp")			\
-	X(ZERO, 18, "zero")			\
-	X(HWPOISON, 19, "hwpoison")
+enum {
+	PTWALK_PF_LRU = 0,
+	PTWALK_PF_ACTIVE = 1,
+	PTWALK_PF_REFERENCED = 2,
+	PTWALK_PF_DIRTY = 3,
+	PTWALK_PF_SWAPBACKED = 4,
+	PTWALK_PF_ANON = 5,
+	PTWALK_PF_KSM = 6,
+	PTWALK_PF_HEAD = 7,
+	PTWALK_PF_TAIL = 8,
+	PTWALK_PF_LOCKED = 9,
+	PTWALK_PF_WRITEBACK = 10,
+	PTWALK_PF_UPTODATE = 11,
+	PTWALK_PF_MLOCKED = 12,
+	PTWALK_PF_UNEVICTABLE = 13,
+	PTWALK_PF_RESERVED = 14,
+	PTWALK_PF_SWAPCACHE = 15,
+	PTWALK_PF_HUGETLB = 16,
+	PTWALK_PF_THP = 17,
+	PTWALK_PF_ZERO = 18,
+	PTWALK_PF_HWPOISON = 19,
+	PTWALK_NR_PAGE_FLAGS
+};
 
 /* VMA properties (bit numbers in ptwalk_vma.flags). */
-#define PTWALK_VMA_FLAGS(X)			\
-	X(READ, 0, "read")			\
-	X(WRITE, 1, "write")			\
-	X(EXEC, 2, "exec")			\
-	X(SHARED, 3, "shared")			\
-	X(LOCKED, 4, "locked")			\
-	X(HUGEPAGE, 5, "hugepage")		\
-	X(NOHUGEPAGE, 6, "nohugepage")		\
-	X(IO, 7, "io")				\
-	X(PFNMAP, 8, "pfnmap")			\
-	X(GROWSDOWN, 9, "growsdown")		\
-	X(HUGETLB, 10, "hugetlb")		\
-	X(MIXEDMAP, 11, "mixedmap")		\
-	X(DONTDUMP, 12, "dontdump")		\
-	X(FILE, 13, "file")			\
-	X(ANON, 14, "anon")
-
-/* Names are pasted directly: an argument like READ must not be expanded. */
-#define PTWALK_LEVEL_ENUM(n, nr, s)	PTWALK_LEVEL_##n = nr,
-#define PTWALK_STATE_ENUM(n, nr, s)	PTWALK_STATE_##n = nr,
-#define PTWALK_KIND_ENUM(n, nr, s)	PTWALK_KIND_##n = nr,
-#define PTWALK_EF_ENUM(n, nr, s)	PTWALK_EF_##n = nr,
-#define PTWALK_PF_ENUM(n, nr, s)	PTWALK_PF_##n = nr,
-#define PTWALK_VF_ENUM(n, nr, s)	PTWALK_VF_##n = nr,
-
-enum { PTWALK_LEVELS(PTWALK_LEVEL_ENUM) };
-enum { PTWALK_STATES(PTWALK_STATE_ENUM) PTWALK_NR_STATES };
-enum { PTWALK_KINDS(PTWALK_KIND_ENUM) PTWALK_NR_KINDS };
-enum { PTWALK_ENTRY_FLAGS(PTWALK_EF_ENUM) PTWALK_NR_ENTRY_FLAGS };
-enum { PTWALK_PAGE_FLAGS(PTWALK_PF_ENUM) PTWALK_NR_PAGE_FLAGS };
-enum { PTWALK_VMA_FLAGS(PTWALK_VF_ENUM) PTWALK_NR_VMA_FLAGS };
+enum {
+	PTWALK_VF_READ = 0,
+	PTWALK_VF_WRITE = 1,
+	PTWALK_VF_EXEC = 2,
+	PTWALK_VF_SHARED = 3,
+	PTWALK_VF_LOCKED = 4,
+	PTWALK_VF_HUGEPAGE = 5,
+	PTWALK_VF_NOHUGEPAGE = 6,
+	PTWALK_VF_IO = 7,
+	PTWALK_VF_PFNMAP = 8,
+	PTWALK_VF_GROWSDOWN = 9,
+	PTWALK_VF_HUGETLB = 10,
+	PTWALK_VF_MIXEDMAP = 11,
+	PTWALK_VF_DONTDUMP = 12,
+	PTWALK_VF_FILE = 13,
+	PTWALK_VF_ANON = 14,
+	PTWALK_NR_VMA_FLAGS
+};
 
 /* ptwalk_info.features */
 #define PTWALK_FEAT_PFN_VISIBLE	(1ULL << 0)	/* caller sees PFNs */

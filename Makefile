@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ptwalk: the module is built by Kbuild (see Kbuild) once per guest kernel;
+# this Makefile drives that, the static user-space tools and the guests.
+#
+#   make demo     boot a guest, load ptwalk.ko, inspect a real process
+#   make check    everything: build, lint, selftests in every guest lane
+#
+# Kbuild also reads this file when invoked with M=: hand over to it then.
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+BUILD      ?= $(CURDIR)/build
+KERNELS    ?= /var/cache/ptwalk/kernels
+KSELFTEST  ?= /usr/src/linux-source-6.1/tools/testing/selftests
+CC         ?= cc
+USER_CFLAGS = -O2 -g -Wall -Wextra -static -I$(CURDIR)/include/uapi
+MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
+TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
+TEST_SRCS   = $(wildcard selftests/*.c)
+TEST_HDRS   = $(wildcard selftests/*.h)
+BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_test
+
+.PHONY: all deps modules tools initramfs demo check lint clean
+
+all: modules tools initramfs
+
+deps:
+	@scripts/install-deps.sh
+
+modules: deps
+	@scripts/build-modules.sh
+
+tools: deps $(BINS)
+
+$(BUILD)/bin/ptwalk: $(TOOL_SRCS) tools/*.h include/uapi/linux/ptwalk.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) -ljson-c
+
+$(BUILD)/bin/demo_target: tools/demo_target.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/bin/ptwalk_test: $(TEST_SRCS) $(TEST_HDRS) include/uapi/linux/ptwalk.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -I$(KSELFTEST) -o $@ $(TEST_SRCS) -lpthread
+
+initramfs: modules tools
+	@scripts/mkinitramfs.sh
+
+demo: all
+	@scripts/run-guests.sh demo
+
+check: all lint
+	@scripts/run-guests.sh check
+
+lint: deps
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(BUILD)
+
+endif

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch --strict on every kernel-side file and sparse (C=2) on the
+# module for each guest kernel; any finding fails.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
+cp=/usr/src/linux-source-6.1/scripts/checkpatch.pl
+cd "$top"
+ignore=FILE_PATH_CHANGES
+check() { "$cp" --strict --no-tree --quiet --show-types --ignore "$ignore" -f "$@"; }
+check $(ls Kbuild *.c *.h include/uapi/linux/*.h | grep -v '^compat.h$')
+# compat.h is the one place allowed to test kernel versions.
+ignore+=,LINUX_VERSION_CODE,CONSTANT_COMPARISON check compat.h
+echo "checkpatch --strict: clean"
+while read -r k; do
+	d=$build/sparse/$k
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp Kbuild *.c *.h "$d/"
+	cp -r include "$d/"
+	out=$(make -C "/usr/src/linux-headers-$k" M="$d" C=2 W=1 modules 2>&1 | grep -E 'warning:|error:' || true)
+	if [ -n "$out" ]; then
+		echo "$out"
+		echo "sparse: $k: findings" >&2
+		exit 1
+	fi
+	echo "sparse $k: clean"
+done < "$kdir/versions"

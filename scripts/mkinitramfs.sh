@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Pack build/initramfs.cpio.gz: static busybox, the guest /init, ptwalk.ko
+# for every guest kernel, the CLI, the selftests and the demo.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
+root=$build/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,lib/ptwalk}
+cp /bin/busybox "$root/bin/busybox"
+for app in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+done
+install -m 755 "$top/scripts/guest-init" "$root/init"
+install -m 755 "$top/scripts/guest-demo.sh" "$root/bin/demo.sh"
+install -m 755 "$build/bin/"* "$root/bin/"
+while read -r k; do
+	mkdir -p "$root/lib/ptwalk/$k"
+	cp "$build/mod/$k/ptwalk.ko" "$root/lib/ptwalk/$k/"
+done < "$kdir/versions"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$build/initramfs.cpio.gz"

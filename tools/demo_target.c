@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * demo_target: a process with something worth looking at.  It touches a
+ * heap buffer, a THP-backed region and a file mapping, prints their
+ * addresses as "name=0xADDR" lines, then waits to be inspected.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SZ_2M	(2UL << 20)
+
+int main(void)
+{
+	char *heap = malloc(64 * 1024);
+	volatile char on_stack[64];
+	char *raw, *thp, *file;
+	int fd;
+
+	memset(heap, 1, 64 * 1024);
+	on_stack[0] = 1;
+	raw = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return 1;
+	thp = (char *)(((uintptr_t)raw + SZ_2M - 1) & ~(SZ_2M - 1));
+	madvise(thp, SZ_2M, MADV_HUGEPAGE);
+	memset(thp, 2, SZ_2M);
+
+	fd = open("/tmp/demo_target.data", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, 4096))
+		return 1;
+	file = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (file == MAP_FAILED)
+		return 1;
+	strcpy(file, "hello from a file page");
+
+	printf("heap=%p\nstack=%p\nthp=%p\nfile=%p\n", (void *)heap,
+	       (void *)on_stack, (void *)(thp + 0x1234), (void *)file);
+	fflush(stdout);
+	pause();
+	return 0;
+}
