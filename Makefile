@@ -16,6 +16,8 @@ KERNELS    ?= /var/cache/ptwalk/kernels
 KSELFTEST  ?= /usr/src/linux-source-6.1/tools/testing/selftests
 CC         ?= cc
 USER_CFLAGS = -O2 -g -Wall -Wextra -static -I$(CURDIR)/include/uapi
+# the kselftest harness is written for -Wall, not -Wextra
+TEST_CFLAGS = -O2 -g -Wall -static -I$(CURDIR)/include/uapi -I$(KSELFTEST)
 MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
 TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
 TEST_SRCS   = $(wildcard selftests/*.c)
@@ -44,7 +46,7 @@ $(BUILD)/bin/demo_target: tools/demo_target.c
 
 $(BUILD)/bin/ptwalk_test: $(TEST_SRCS) $(TEST_HDRS) include/uapi/linux/ptwalk.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -I$(KSELFTEST) -o $@ $(TEST_SRCS) -lpthread
+	$(CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lpthread
 
 initramfs: modules tools
 	@scripts/mkinitramfs.sh

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "oracle.h"
+
+static uint64_t read_u64(const char *path, off_t off)
+{
+	uint64_t v = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &v, sizeof(v), off) != sizeof(v))
+		v = 0;
+	close(fd);
+	return v;
+}
+
+uint64_t pagemap_entry(pid_t pid, uintptr_t va)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	return read_u64(path, (off_t)(va / SZ_4K) * 8);
+}
+
+uint64_t kpageflags(uint64_t pfn)
+{
+	return read_u64("/proc/kpageflags", (off_t)pfn * 8);
+}
+
+uint64_t kpagecount(uint64_t pfn)
+{
+	return read_u64("/proc/kpagecount", (off_t)pfn * 8);
+}
+
+bool kpf(uint64_t flags, int bit)
+{
+	return (flags >> bit) & 1;
+}
+
+int ptw_open(void)
+{
+	return open(PTWALK_DEVICE, O_RDWR | O_CLOEXEC);
+}
+
+int ptw_xlate_many(int fd, pid_t pid, const uint64_t *va, unsigned int n,
+		   struct ptwalk_xlate *x, unsigned int *done)
+{
+	struct ptwalk_translate req = {
+		.size = sizeof(req),
+		.pid = pid,
+		.count = n,
+		.xlate_size = sizeof(*x),
+		.addrs = (uintptr_t)va,
+		.results = (uintptr_t)x,
+	};
+	int ret = ioctl(fd, PTWALK_IOC_TRANSLATE, &req) ? -errno : 0;
+
+	if (done)
+		*done = req.done;
+	return ret;
+}
+
+int ptw_xlate(int fd, pid_t pid, uintptr_t va, struct ptwalk_xlate *x)
+{
+	uint64_t a = va;
+
+	memset(x, 0xa5, sizeof(*x));	/* catch fields the module forgets */
+	return ptw_xlate_many(fd, pid, &a, 1, x, NULL);
+}
+
+int ptw_info(int fd, struct ptwalk_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, PTWALK_IOC_GET_INFO, info) ? -errno : 0;
+}
+
+uint64_t leaf_flags(const struct ptwalk_xlate *x)
+{
+	return x->levels[x->leaf_level].flags;
+}
+
+void *mmap_aligned(size_t size, size_t align, int extra_flags)
+{
+	char *raw = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | extra_flags, -1, 0);
+	uintptr_t p;
+
+	if (raw == MAP_FAILED)
+		return NULL;
+	p = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
+	if (p > (uintptr_t)raw)
+		munmap(raw, p - (uintptr_t)raw);
+	munmap((char *)p + size, (uintptr_t)raw + align - p);
+	return (void *)p;
+}

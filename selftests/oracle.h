@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Independent oracles the selftests compare ptwalk against: pagemap,
+ * kpageflags and kpagecount, read straight from /proc; plus thin wrappers
+ * around /dev/ptwalk.
+ */
+#ifndef PTWALK_SELFTESTS_ORACLE_H
+#define PTWALK_SELFTESTS_ORACLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/ptwalk.h>
+
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_EXCLUSIVE	(1ULL << 56)
+#define PM_FILE		(1ULL << 61)
+#define PM_SWAP		(1ULL << 62)
+#define PM_PRESENT	(1ULL << 63)
+
+#define KPF_DIRTY		4
+#define KPF_LRU			5
+#define KPF_ANON		12
+#define KPF_SWAPBACKED		14
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_HUGE		17
+#define KPF_THP			22
+#define KPF_ZERO_PAGE		24
+
+#define SZ_4K	4096UL
+#define SZ_2M	(2UL << 20)
+#define SZ_1G	(1UL << 30)
+
+#define EF(x)	(1ULL << PTWALK_EF_##x)
+#define PF(x)	(1ULL << PTWALK_PF_##x)
+#define VF(x)	(1ULL << PTWALK_VF_##x)
+
+uint64_t pagemap_entry(pid_t pid, uintptr_t va);
+uint64_t kpageflags(uint64_t pfn);
+uint64_t kpagecount(uint64_t pfn);
+bool kpf(uint64_t flags, int bit);
+
+int ptw_open(void);
+/* 0 or -errno of the whole ioctl; per-address errors are in x->error. */
+int ptw_xlate(int fd, pid_t pid, uintptr_t va, struct ptwalk_xlate *x);
+int ptw_xlate_many(int fd, pid_t pid, const uint64_t *va, unsigned int n,
+		   struct ptwalk_xlate *x, unsigned int *done);
+int ptw_info(int fd, struct ptwalk_info *info);
+/* leaf entry's decoded flags */
+uint64_t leaf_flags(const struct ptwalk_xlate *x);
+
+/* mmap @size bytes aligned to @align (anonymous private, PROT_READ|WRITE). */
+void *mmap_aligned(size_t size, size_t align, int extra_flags);
+
+#endif

@@ -1,0 +1,964 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptwalk selftests.  Every test builds its own mappings and checks what
+ * /dev/ptwalk says against /proc/PID/pagemap, /proc/kpageflags and
+ * /proc/kpagecount, or against what the test itself did to the mapping.
+ * Runs as root inside the test guest, with ptwalk.ko loaded.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "oracle.h"
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << 26)
+#define MAP_HUGE_1GB	(30 << 26)
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+
+#define NPAGES	32
+
+/*
+ * The heart of the suite: translate @va of @pid and hold every field that
+ * has an independent oracle against it.
+ */
+static void check_page(struct __test_metadata *_metadata, int fd, pid_t pid,
+		       uintptr_t va, struct ptwalk_xlate *x)
+{
+	uint64_t pm, kf;
+
+	ASSERT_EQ(0, ptw_xlate(fd, pid, va, x));
+	ASSERT_EQ(0, x->error);
+	ASSERT_EQ(va, x->va);
+	ASSERT_TRUE(x->valid & PTWALK_XV_VMA);
+	ASSERT_TRUE(x->vma.start <= va && va < x->vma.end);
+	pm = pagemap_entry(pid, va);
+	ASSERT_EQ(!!(pm & PM_PRESENT), x->present) {
+		TH_LOG("va %#lx pagemap %#llx kind %d", (unsigned long)va,
+		       (unsigned long long)pm, x->kind);
+	}
+	EXPECT_EQ(!!(pm & PM_SWAP), x->kind == PTWALK_KIND_SWAP);
+	if (!x->present)
+		return;
+	ASSERT_TRUE(x->valid & PTWALK_XV_PFN);
+	ASSERT_EQ(pm & PM_PFN_MASK, x->pfn) {
+		TH_LOG("va %#lx", (unsigned long)va);
+	}
+	ASSERT_EQ((x->pfn << 12) | (va & 0xfff), x->phys);
+	ASSERT_EQ(x->levels[x->leaf_level].state, PTWALK_STATE_LEAF);
+	if (!(x->valid & PTWALK_XV_PAGE))
+		return;
+	kf = kpageflags(x->pfn);
+	EXPECT_EQ(kpf(kf, KPF_ANON), !!(x->page.flags & PF(ANON)));
+	EXPECT_EQ(kpf(kf, KPF_COMPOUND_HEAD), !!(x->page.flags & PF(HEAD)));
+	EXPECT_EQ(kpf(kf, KPF_COMPOUND_TAIL), !!(x->page.flags & PF(TAIL)));
+	EXPECT_EQ(kpf(kf, KPF_HUGE), !!(x->page.flags & PF(HUGETLB)));
+	EXPECT_EQ(kpf(kf, KPF_ZERO_PAGE), x->kind == PTWALK_KIND_ZERO);
+	if (x->kind != PTWALK_KIND_ZERO) {
+		EXPECT_EQ(!!(pm & PM_FILE), !(x->page.flags & PF(ANON)));
+	}
+	if (x->page_size == SZ_4K && x->kind == PTWALK_KIND_NORMAL) {
+		EXPECT_EQ(kpagecount(x->pfn), (uint64_t)x->page.mapcount);
+	}
+}
+
+static void touch(char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += SZ_4K)
+		p[i] = (char)i + 1;
+}
+
+static uint64_t read_all(const char *p, size_t len)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += SZ_4K)
+		sum += *(volatile const char *)(p + i);
+	return sum;
+}
+
+FIXTURE(ptw) {
+	int fd;
+	struct ptwalk_xlate x;
+};
+
+FIXTURE_SETUP(ptw)
+{
+	self->fd = ptw_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PTWALK_DEVICE, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(ptw)
+{
+	close(self->fd);
+}
+
+TEST_F(ptw, get_info)
+{
+	struct ptwalk_info info;
+	char *hi;
+
+	ASSERT_EQ(0, ptw_info(self->fd, &info));
+	EXPECT_EQ(PTWALK_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(12, info.page_shift);
+	EXPECT_EQ(sizeof(struct ptwalk_xlate), info.xlate_size);
+	EXPECT_EQ(PTWALK_MAX_BATCH, info.max_batch);
+	EXPECT_TRUE(info.features & PTWALK_FEAT_PFN_VISIBLE);
+	EXPECT_TRUE(info.page_sizes & SZ_4K);
+	EXPECT_TRUE(info.page_sizes & SZ_2M);
+	/* Oracle for the paging depth: only 5-level honours a hint above 2^47. */
+	hi = mmap((void *)(1UL << 50), SZ_4K, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hi);
+	EXPECT_EQ((uintptr_t)hi >= (1UL << 47) ? 5 : 4, info.paging_levels);
+	EXPECT_EQ(info.paging_levels == 5 ? (1UL << 56) - SZ_4K : (1UL << 47) - SZ_4K,
+		  info.user_va_end);
+}
+
+TEST_F(ptw, anon_4k_touched)
+{
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	int i;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	touch(p, NPAGES * SZ_4K);
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K + 17, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind);
+		EXPECT_EQ(PTWALK_LEVEL_PTE, self->x.leaf_level);
+		EXPECT_EQ(SZ_4K, self->x.page_size);
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(PRESENT));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(RW));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(USER));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(DIRTY));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(NX));
+		EXPECT_TRUE(self->x.page.flags & PF(ANON));
+		EXPECT_EQ(1, self->x.page.mapcount);
+		EXPECT_LE(1, self->x.page.refcount);
+		EXPECT_EQ(0, self->x.page.order);
+	}
+}
+
+TEST_F(ptw, anon_untouched)
+{
+	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		EXPECT_FALSE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_NONE, self->x.kind);
+		EXPECT_FALSE(self->x.valid & PTWALK_XV_PAGE);
+	}
+}
+
+TEST_F(ptw, zero_page)
+{
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	int i;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	read_all(p, NPAGES * SZ_4K);
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_ZERO, self->x.kind);
+		EXPECT_EQ(SZ_4K, self->x.page_size);
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(SPECIAL));
+		EXPECT_TRUE(kpf(kpageflags(self->x.pfn), KPF_ZERO_PAGE));
+	}
+}
+
+static char *thp_region(bool write)
+{
+	char *p = mmap_aligned(SZ_2M, SZ_2M, 0);
+
+	if (!p)
+		return NULL;
+	if (madvise(p, SZ_2M, MADV_HUGEPAGE))
+		return NULL;
+	if (write)
+		memset(p, 0x5a, SZ_2M);
+	else
+		read_all(p, SZ_2M);
+	return p;
+}
+
+TEST_F(ptw, thp)
+{
+	char *p = thp_region(true);
+	uint64_t head;
+	int i;
+
+	ASSERT_NE(NULL, p);
+	if (!kpf(kpageflags(pagemap_entry(getpid(), (uintptr_t)p) & PM_PFN_MASK), KPF_THP))
+		SKIP(return, "kernel did not back the region with a THP");
+	for (i = 0; i < 512; i += 37) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K + 5, &self->x);
+		EXPECT_EQ(PTWALK_KIND_THP, self->x.kind);
+		EXPECT_EQ(PTWALK_LEVEL_PMD, self->x.leaf_level);
+		EXPECT_EQ(SZ_2M, self->x.page_size);
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(PSE));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(DIRTY));
+		EXPECT_TRUE(self->x.page.flags & PF(THP));
+		EXPECT_EQ(9, self->x.page.order);
+		EXPECT_EQ(PTWALK_STATE_UNUSED, self->x.levels[PTWALK_LEVEL_PTE].state);
+	}
+	check_page(_metadata, self->fd, getpid(), (uintptr_t)p, &self->x);
+	head = self->x.pfn;
+	EXPECT_EQ(0, head & 511);
+	EXPECT_TRUE(self->x.page.flags & PF(HEAD));
+}
+
+TEST_F(ptw, huge_zero_page)
+{
+	char *p = thp_region(false);
+
+	ASSERT_NE(NULL, p);
+	check_page(_metadata, self->fd, getpid(), (uintptr_t)p + 3 * SZ_4K, &self->x);
+	if (self->x.leaf_level != PTWALK_LEVEL_PMD)
+		SKIP(return, "kernel mapped no huge zero page (use_zero_page off?)");
+	EXPECT_EQ(PTWALK_KIND_ZERO, self->x.kind);
+	EXPECT_EQ(SZ_2M, self->x.page_size);
+	EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
+}
+
+static void check_hugetlb(struct __test_metadata *_metadata, int fd,
+			  size_t size, int flag, int level)
+{
+	struct ptwalk_xlate x;
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | flag, -1, 0);
+	size_t off;
+
+	if (p == MAP_FAILED)
+		SKIP(return, "no hugetlb pages of %zu bytes reserved: %s", size, strerror(errno));
+	memset(p, 1, SZ_4K);
+	p[size - 1] = 2;
+	for (off = 0; off < size; off += size / 8 + SZ_4K) {
+		check_page(_metadata, fd, getpid(), (uintptr_t)p + off, &x);
+		EXPECT_EQ(PTWALK_KIND_HUGETLB, x.kind);
+		EXPECT_EQ(level, x.leaf_level);
+		EXPECT_EQ(size, x.page_size);
+		EXPECT_TRUE(x.page.flags & PF(HUGETLB));
+		EXPECT_TRUE(x.vma.flags & VF(HUGETLB));
+	}
+	munmap(p, size);
+}
+
+TEST_F(ptw, hugetlb_2m)
+{
+	check_hugetlb(_metadata, self->fd, SZ_2M, MAP_HUGE_2MB, PTWALK_LEVEL_PMD);
+}
+
+TEST_F(ptw, hugetlb_1g)
+{
+	check_hugetlb(_metadata, self->fd, SZ_1G, MAP_HUGE_1GB, PTWALK_LEVEL_PUD);
+}
+
+static int make_file(const char *path, size_t len)
+{
+	char buf[SZ_4K];
+	size_t i;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		return -1;
+	memset(buf, 'f', sizeof(buf));
+	for (i = 0; i < len; i += sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			return -1;
+	return fd;
+}
+
+TEST_F(ptw, file_shared)
+{
+	const char *path = "/tmp/ptw_shared";
+	int i, ffd = make_file(path, NPAGES * SZ_4K);
+	char *p;
+
+	ASSERT_LE(0, ffd);
+	p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, ffd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	touch(p, NPAGES * SZ_4K / 2);			/* write half */
+	read_all(p + NPAGES * SZ_4K / 2, NPAGES * SZ_4K / 2);	/* read half */
+	for (i = 0; i < NPAGES; i++) {
+		bool written = i < NPAGES / 2;
+
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind);
+		EXPECT_FALSE(self->x.page.flags & PF(ANON));
+		EXPECT_TRUE(self->x.vma.flags & VF(SHARED));
+		EXPECT_TRUE(self->x.vma.flags & VF(FILE));
+		EXPECT_STREQ(path, self->x.vma.name);
+		EXPECT_EQ(written, !!(leaf_flags(&self->x) & EF(DIRTY)));
+		/* tmpfs needs no write-notify: a read fault may map it writable */
+		if (written) {
+			EXPECT_TRUE(leaf_flags(&self->x) & EF(RW));
+		}
+		EXPECT_EQ(kpf(kpageflags(self->x.pfn), KPF_DIRTY),
+			  !!(self->x.page.flags & PF(DIRTY)));
+	}
+	munmap(p, NPAGES * SZ_4K);
+	close(ffd);
+}
+
+TEST_F(ptw, file_private)
+{
+	const char *path = "/tmp/ptw_private";
+	int i, ffd = make_file(path, NPAGES * SZ_4K);
+	char *p;
+
+	ASSERT_LE(0, ffd);
+	p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE, ffd, 4 * SZ_4K);
+	ASSERT_NE(MAP_FAILED, p);
+	read_all(p, (NPAGES - 4) * SZ_4K);
+	p[0] = 1;				/* COW the first page */
+	for (i = 0; i < NPAGES - 4; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(i == 0, !!(self->x.page.flags & PF(ANON)));
+		EXPECT_EQ(i == 0, !!(leaf_flags(&self->x) & EF(RW)));
+		EXPECT_EQ(4 * SZ_4K, self->x.vma.pgoff);
+		EXPECT_STREQ(path, self->x.vma.name);
+	}
+	close(ffd);
+}
+
+TEST_F(ptw, cow_after_fork)
+{
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	struct ptwalk_xlate child;
+	int go[2], ready[2], i;
+	pid_t pid;
+	char c;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	touch(p, NPAGES * SZ_4K);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		c = read_all(p, SZ_4K);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	for (i = 0; i < NPAGES; i++) {
+		uintptr_t va = (uintptr_t)p + i * SZ_4K;
+
+		check_page(_metadata, self->fd, getpid(), va, &self->x);
+		check_page(_metadata, self->fd, pid, va, &child);
+		EXPECT_EQ(self->x.pfn, child.pfn);
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
+		EXPECT_FALSE(leaf_flags(&child) & EF(RW));
+		EXPECT_EQ(2, self->x.page.mapcount);
+		EXPECT_LE(2, self->x.page.refcount);
+	}
+	/* Writing in the parent breaks COW: a new page, writable again. */
+	p[0] = 42;
+	check_page(_metadata, self->fd, getpid(), (uintptr_t)p, &self->x);
+	check_page(_metadata, self->fd, pid, (uintptr_t)p, &child);
+	EXPECT_NE(self->x.pfn, child.pfn);
+	EXPECT_TRUE(leaf_flags(&self->x) & EF(RW));
+	EXPECT_EQ(1, self->x.page.mapcount);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(ptw, mprotect_readonly)
+{
+	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	ASSERT_NE(MAP_FAILED, p);
+	touch(p, NPAGES * SZ_4K);
+	ASSERT_EQ(0, mprotect(p, NPAGES * SZ_4K, PROT_READ));
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
+		EXPECT_FALSE(self->x.vma.flags & VF(WRITE));
+	}
+}
+
+TEST_F(ptw, prot_none)
+{
+	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	ASSERT_NE(MAP_FAILED, p);
+	touch(p, NPAGES * SZ_4K);
+	ASSERT_EQ(0, mprotect(p, NPAGES * SZ_4K, PROT_NONE));
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);	/* pagemap says present too */
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(PRESENT));
+		EXPECT_TRUE(leaf_flags(&self->x) & EF(PROTNONE));
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(GLOBAL));
+		EXPECT_FALSE(self->x.vma.flags & (VF(READ) | VF(WRITE) | VF(EXEC)));
+	}
+}
+
+TEST_F(ptw, mlocked)
+{
+	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, mlock(p, NPAGES * SZ_4K));
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);	/* mlock faulted it in */
+		EXPECT_TRUE(self->x.vma.flags & VF(LOCKED));
+	}
+	munlock(p, NPAGES * SZ_4K);
+}
+
+TEST_F(ptw, stack)
+{
+	volatile char here[64];
+
+	here[0] = 1;
+	check_page(_metadata, self->fd, getpid(), (uintptr_t)here, &self->x);
+	ASSERT_TRUE(self->x.present);
+	EXPECT_STREQ("[stack]", self->x.vma.name);
+	EXPECT_TRUE(self->x.vma.flags & VF(GROWSDOWN));
+	EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind);
+}
+
+struct thread_arg {
+	uintptr_t addr;
+	int ready[2], go[2];
+};
+
+static void *thread_fn(void *p)
+{
+	struct thread_arg *a = p;
+	volatile char local[128];
+	char c = 0;
+
+	local[0] = 1;
+	a->addr = (uintptr_t)local;
+	if (write(a->ready[1], &c, 1) != 1 || read(a->go[0], &c, 1) != 1)
+		return NULL;
+	return NULL;
+}
+
+TEST_F(ptw, thread_stack)
+{
+	struct thread_arg a;
+	pthread_t t;
+	char c;
+
+	ASSERT_EQ(0, pipe(a.ready));
+	ASSERT_EQ(0, pipe(a.go));
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_fn, &a));
+	ASSERT_EQ(1, read(a.ready[0], &c, 1));
+	check_page(_metadata, self->fd, getpid(), a.addr, &self->x);
+	ASSERT_TRUE(self->x.present);
+	EXPECT_TRUE(self->x.page.flags & PF(ANON));
+	ASSERT_EQ(1, write(a.go[1], "g", 1));
+	pthread_join(t, NULL);
+}
+
+TEST_F(ptw, high_address)
+{
+	struct ptwalk_info info;
+	char *p;
+
+	ASSERT_EQ(0, ptw_info(self->fd, &info));
+	p = mmap((void *)(1UL << 52), SZ_4K, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	check_page(_metadata, self->fd, getpid(), (uintptr_t)p, &self->x);
+	ASSERT_TRUE(self->x.present);
+	if (info.paging_levels == 5) {
+		ASSERT_LE(1UL << 47, (uintptr_t)p);
+		EXPECT_EQ(((uintptr_t)p >> 48) & 511, self->x.levels[PTWALK_LEVEL_PGD].index);
+		EXPECT_EQ(((uintptr_t)p >> 39) & 511, self->x.levels[PTWALK_LEVEL_P4D].index);
+		EXPECT_EQ(PTWALK_STATE_TABLE, self->x.levels[PTWALK_LEVEL_P4D].state);
+	} else {
+		EXPECT_EQ(PTWALK_STATE_FOLDED, self->x.levels[PTWALK_LEVEL_P4D].state);
+		EXPECT_EQ(self->x.levels[PTWALK_LEVEL_PGD].entry,
+			  self->x.levels[PTWALK_LEVEL_P4D].entry);
+		EXPECT_EQ(((uintptr_t)p >> 39) & 511, self->x.levels[PTWALK_LEVEL_PGD].index);
+	}
+	EXPECT_EQ(((uintptr_t)p >> 30) & 511, self->x.levels[PTWALK_LEVEL_PUD].index);
+	EXPECT_EQ(((uintptr_t)p >> 21) & 511, self->x.levels[PTWALK_LEVEL_PMD].index);
+	EXPECT_EQ(((uintptr_t)p >> 12) & 511, self->x.levels[PTWALK_LEVEL_PTE].index);
+	/* the PTE entry sits in the table the PMD entry points to */
+	EXPECT_EQ((self->x.levels[PTWALK_LEVEL_PMD].entry & 0x000ffffffffff000ULL) +
+		  8 * self->x.levels[PTWALK_LEVEL_PTE].index,
+		  self->x.levels[PTWALK_LEVEL_PTE].entry_phys);
+	EXPECT_EQ(self->x.pfn, (self->x.levels[PTWALK_LEVEL_PTE].entry >> 12) & 0xffffffffffULL);
+}
+
+/* A process that exits while we translate it: answers or ESRCH, nothing else. */
+TEST_F(ptw, exiting_process)
+{
+	size_t len = 32UL << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int ready[2], n = 0, status;
+	pid_t pid;
+	char c;
+	int ret;
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		touch(p, len);
+		c = 1;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		_exit(0);	/* tears down 32 MiB while the parent walks */
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	do {
+		ret = ptw_xlate(self->fd, pid, (uintptr_t)p + (n++ % 8192) * SZ_4K, &self->x);
+		if (ret == 0) {
+			ASSERT_EQ(0, self->x.error);
+		}
+	} while (ret == 0 && n < 1000000);
+	EXPECT_EQ(-ESRCH, ret);
+	/* Now a zombie: still there, but without an address space. */
+	EXPECT_EQ(-ESRCH, ptw_xlate(self->fd, pid, (uintptr_t)p, &self->x));
+	waitpid(pid, &status, 0);
+	EXPECT_EQ(-ESRCH, ptw_xlate(self->fd, pid, (uintptr_t)p, &self->x));
+}
+
+TEST_F(ptw, bad_pids)
+{
+	uintptr_t va = (uintptr_t)&self->x;
+	pid_t zombie;
+
+	EXPECT_EQ(-EINVAL, ptw_xlate(self->fd, 0, va, &self->x));
+	EXPECT_EQ(-EINVAL, ptw_xlate(self->fd, -1, va, &self->x));
+	EXPECT_EQ(-ESRCH, ptw_xlate(self->fd, 0x3fffffff, va, &self->x));
+	EXPECT_EQ(-ENXIO, ptw_xlate(self->fd, 2, va, &self->x));	/* kthreadd */
+	zombie = fork();
+	ASSERT_LE(0, zombie);
+	if (zombie == 0)
+		_exit(0);
+	usleep(100000);
+	ASSERT_EQ(0, waitid(P_PID, zombie, NULL, WEXITED | WNOWAIT));
+	EXPECT_EQ(-ESRCH, ptw_xlate(self->fd, zombie, va, &self->x));
+	waitpid(zombie, NULL, 0);
+}
+
+TEST_F(ptw, bad_addresses)
+{
+	struct ptwalk_info info;
+	uint64_t va[5];
+	struct ptwalk_xlate x[5];
+	unsigned int done;
+
+	ASSERT_EQ(0, ptw_info(self->fd, &info));
+	va[0] = 0;				/* NULL: mapped by nobody */
+	va[1] = info.user_va_end - 1;		/* last user byte */
+	va[2] = 0xffffffff81000000ULL;		/* kernel text */
+	va[3] = 0x8000000000000000ULL;		/* non-canonical on 4 and 5 levels */
+	va[4] = (uintptr_t)&info;		/* and a good one among them */
+	ASSERT_EQ(0, ptw_xlate_many(self->fd, getpid(), va, 5, x, &done));
+	EXPECT_EQ(5, done);
+	EXPECT_EQ(0, x[0].error);
+	EXPECT_EQ(PTWALK_KIND_UNMAPPED, x[0].kind);
+	EXPECT_FALSE(x[0].present);
+	EXPECT_EQ(0, x[1].error);
+	EXPECT_FALSE(x[1].present);
+	EXPECT_EQ(-EFAULT, x[2].error);
+	EXPECT_EQ(-EINVAL, x[3].error);
+	EXPECT_EQ(0, x[4].error);
+	EXPECT_TRUE(x[4].present);
+	EXPECT_EQ(pagemap_entry(getpid(), va[4]) & PM_PFN_MASK, x[4].pfn);
+}
+
+static long raw_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+TEST_F(ptw, bad_ioctls)
+{
+	struct {
+		struct ptwalk_translate req;
+		uint64_t tail[4];
+	} big;
+	struct ptwalk_translate req;
+	struct ptwalk_info info;
+	uint64_t va = (uintptr_t)&req;
+	struct ptwalk_xlate *ro;
+	void *unmapped;
+
+	ro = mmap(NULL, SZ_4K, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	unmapped = mmap(NULL, SZ_4K, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, unmapped);
+	munmap(unmapped, SZ_4K);	/* nothing else is mapped from here on */
+
+	/* unknown command numbers */
+	EXPECT_EQ(-ENOTTY, raw_ioctl(self->fd, _IOWR(PTWALK_IOC_MAGIC, 0x7f, info), &info));
+	EXPECT_EQ(-ENOTTY, raw_ioctl(self->fd, _IO('x', 1), NULL));
+	EXPECT_EQ(-ENOTTY, raw_ioctl(self->fd, _IOR(PTWALK_IOC_MAGIC, 0, info), &info));
+	/* bad pointers to the struct itself */
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_GET_INFO, NULL));
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, unmapped));
+	/* sizes: short, huge, longer with a garbage tail, longer with zeros */
+	memset(&info, 0, sizeof(info));
+	info.size = 4;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, PTWALK_IOC_GET_INFO, &info));
+	info.size = 1 << 20;
+	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, PTWALK_IOC_GET_INFO, &info));
+	info.size = 0xffffffff;
+	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, PTWALK_IOC_GET_INFO, &info));
+
+	memset(&big, 0, sizeof(big));
+	big.req = (struct ptwalk_translate) {
+		.size = sizeof(big), .pid = getpid(), .count = 1,
+		.xlate_size = sizeof(self->x), .addrs = (uintptr_t)&va,
+		.results = (uintptr_t)&self->x,
+	};
+	EXPECT_EQ(0, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &big));
+	EXPECT_EQ(1, big.req.done);
+	big.tail[2] = 0xdead;
+	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &big));
+
+	req = big.req;
+	req.size = sizeof(req);
+	req.count = 0;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.count = 10000000;
+	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.count = 1;
+	req.flags = 1;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.flags = 0;
+	req.xlate_size = 8;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.xlate_size = sizeof(self->x);
+	req.addrs = 0;
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.addrs = (uintptr_t)unmapped;
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.addrs = (uintptr_t)&va;
+	req.results = (uintptr_t)ro;
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	req.results = 0;
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	/* a caller that knows a bigger result gets the tail zeroed */
+	{
+		char buf[sizeof(struct ptwalk_xlate) + 64];
+
+		memset(buf, 0x77, sizeof(buf));
+		req.results = (uintptr_t)buf;
+		req.xlate_size = sizeof(buf);
+		EXPECT_EQ(0, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+		EXPECT_EQ(0, buf[sizeof(buf) - 1]);
+		EXPECT_EQ(va, ((struct ptwalk_xlate *)buf)->va);
+	}
+}
+
+TEST_F(ptw, big_batch)
+{
+	unsigned int n = 20000, i, done;
+	uint64_t *va = calloc(n, sizeof(*va));
+	struct ptwalk_xlate *x = calloc(n, sizeof(*x));
+	char *p = mmap(NULL, 64 * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	ASSERT_NE(NULL, va);
+	ASSERT_NE(NULL, x);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < n; i++)
+		va[i] = (uintptr_t)p + (i % 64) * SZ_4K;
+	ASSERT_EQ(0, ptw_xlate_many(self->fd, getpid(), va, n, x, &done));
+	ASSERT_EQ(n, done);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, x[i].error);
+		ASSERT_TRUE(x[i].present);
+		ASSERT_EQ(pagemap_entry(getpid(), va[i]) & PM_PFN_MASK, x[i].pfn);
+	}
+}
+
+/* Drop to nobody: the device is 0600, so first open fails; made 0666, the
+ * unprivileged caller may look at itself without PFNs and at nobody else. */
+TEST_F(ptw, unprivileged)
+{
+	pid_t parent = getpid(), pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ptwalk_xlate x;
+		struct ptwalk_info info;
+		char *p = malloc(SZ_4K);
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (ptw_open() >= 0 || errno != EACCES)
+			_exit(11);
+		/* the parent chmods the device, then signals us through exit of sleep */
+		while ((fd = ptw_open()) < 0)
+			usleep(10000);
+		memset(p, 1, SZ_4K);
+		if (ptw_info(fd, &info) || (info.features & PTWALK_FEAT_PFN_VISIBLE))
+			_exit(12);
+		if (ptw_xlate(fd, parent, (uintptr_t)&x, &x) != -EPERM)
+			_exit(13);
+		if (ptw_xlate(fd, getpid(), (uintptr_t)p, &x) || x.error || !x.present)
+			_exit(14);
+		if (x.pfn || (x.valid & PTWALK_XV_PFN) || x.levels[x.leaf_level].entry_phys)
+			_exit(15);
+		if (x.levels[PTWALK_LEVEL_PTE].entry & 0x000ffffffffff000ULL)
+			_exit(16);
+		_exit(0);
+	}
+	usleep(200000);
+	ASSERT_EQ(0, chmod(PTWALK_DEVICE, 0666));
+	waitpid(pid, &status, 0);
+	chmod(PTWALK_DEVICE, 0600);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* debugfs: per-open state, text that agrees with pagemap. */
+TEST(debugfs_translate)
+{
+	const char *path = "/sys/kernel/debug/ptwalk/translate";
+	char *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	char *q = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	char cmd[64], buf[4096], want[64];
+	int a, b, t;
+	ssize_t n;
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE(MAP_FAILED, q);
+	a = open(path, O_RDWR);
+	b = open(path, O_RDWR);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	snprintf(cmd, sizeof(cmd), "%d %lx\n", getpid(), (unsigned long)p);
+	ASSERT_EQ((ssize_t)strlen(cmd), write(a, cmd, strlen(cmd)));
+	snprintf(cmd, sizeof(cmd), "%d 0x%lx\n", getpid(), (unsigned long)q);
+	ASSERT_EQ((ssize_t)strlen(cmd), write(b, cmd, strlen(cmd)));
+	n = read(a, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	snprintf(want, sizeof(want), "pfn 0x%llx ",
+		 (unsigned long long)(pagemap_entry(getpid(), (uintptr_t)p) & PM_PFN_MASK));
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want '%s' in:\n%s", want, buf);
+	EXPECT_NE(NULL, strstr(buf, "PRESENT  normal 4K"));
+	n = read(b, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	snprintf(want, sizeof(want), "pfn 0x%llx ",
+		 (unsigned long long)(pagemap_entry(getpid(), (uintptr_t)q) & PM_PFN_MASK));
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want '%s' in:\n%s", want, buf);
+	/* bad input is refused at write time */
+	EXPECT_EQ(-1, write(a, "ffffffff81000000", 16));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, write(a, "8000000000000000", 16));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, write(a, "zzz", 3));
+	EXPECT_EQ(EINVAL, errno);
+	/* target: read back what was written */
+	t = open("/sys/kernel/debug/ptwalk/target", O_RDWR);
+	ASSERT_LE(0, t);
+	snprintf(cmd, sizeof(cmd), "%d\n", getpid());
+	ASSERT_EQ((ssize_t)strlen(cmd), write(t, cmd, strlen(cmd)));
+	ASSERT_EQ(0, lseek(t, 0, SEEK_SET));
+	n = read(t, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	EXPECT_EQ(getpid(), atoi(buf));
+	EXPECT_EQ(-1, write(t, "-5", 2));
+	close(t);
+	close(a);
+	close(b);
+}
+
+/* The CLI: exit codes and JSON that agrees with pagemap. */
+TEST(cli)
+{
+	char *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	char cmd[256], buf[16384], want[64];
+	size_t n;
+	FILE *f;
+
+	ASSERT_NE(MAP_FAILED, p);
+	snprintf(cmd, sizeof(cmd), "ptwalk translate --json %d %lx", getpid(), (unsigned long)p);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	EXPECT_EQ(0, WEXITSTATUS(pclose(f)));
+	snprintf(want, sizeof(want), "\"pfn\":%llu,",
+		 (unsigned long long)(pagemap_entry(getpid(), (uintptr_t)p) & PM_PFN_MASK));
+	/* compare without white space */
+	{
+		char *r = buf, *w = buf;
+
+		for (; *r; r++)
+			if (*r != ' ' && *r != '\n')
+				*w++ = *r;
+		*w = 0;
+	}
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want %s in %s", want, buf);
+	EXPECT_NE(NULL, strstr(buf, "\"present\":true"));
+	EXPECT_NE(NULL, strstr(buf, "\"leaf\":\"pte\""));
+	snprintf(cmd, sizeof(cmd), "ptwalk translate %d %lx > /dev/null", getpid(), (unsigned long)p);
+	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
+	EXPECT_EQ(1, WEXITSTATUS(system("ptwalk translate 2 1000 2>/dev/null")));
+	EXPECT_EQ(1, WEXITSTATUS(system("ptwalk translate 999999999 1000 2>/dev/null")));
+	snprintf(cmd, sizeof(cmd), "ptwalk translate %d ffffffff81000000 >/dev/null 2>&1", getpid());
+	EXPECT_EQ(1, WEXITSTATUS(system(cmd)));
+	EXPECT_EQ(2, WEXITSTATUS(system("ptwalk translate 2>/dev/null")));
+	EXPECT_EQ(2, WEXITSTATUS(system("ptwalk translate 1 xyz 2>/dev/null")));
+	EXPECT_EQ(2, WEXITSTATUS(system("ptwalk frobnicate 2>/dev/null")));
+}
+
+/*
+ * Mappings change under the walk: every answer must stay well-formed.
+ * Each churn thread owns every NCHURN-th 2M slice, so no thread writes to
+ * memory another has just unmapped or write-protected.
+ */
+#define NCHURN	3
+
+struct churn {
+	char *base;
+	size_t len;
+	int id;
+	volatile int *stop;
+};
+
+static void *churn_fn(void *arg)
+{
+	struct churn *c = arg;
+	unsigned int seed = c->id + 1, i = 0;
+	size_t nslices = c->len / SZ_2M / NCHURN;
+
+	while (!*c->stop) {
+		size_t slice = (rand_r(&seed) % nslices) * NCHURN + c->id;
+		char *p = c->base + slice * SZ_2M;
+
+		switch (i++ % 6) {
+		case 0:
+			mmap(p, SZ_2M, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			madvise(p, SZ_2M, MADV_HUGEPAGE);
+			break;
+		case 1:
+			memset(p, 1, SZ_2M);
+			break;
+		case 2:
+			mprotect(p, SZ_2M, PROT_READ);
+			mprotect(p, SZ_2M, PROT_READ | PROT_WRITE);
+			break;
+		case 3:
+			madvise(p, SZ_2M, MADV_DONTNEED);
+			break;
+		case 4:
+			touch(p, SZ_2M / 2);
+			madvise(p, SZ_2M, MADV_COLLAPSE);
+			break;
+		case 5:
+			munmap(p + SZ_4K, SZ_4K);
+			mmap(p + SZ_4K, SZ_4K, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			break;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(ptw, race_with_mapping_changes, 60)
+{
+	size_t len = 6 * NCHURN * SZ_2M;
+	char *base = mmap_aligned(len, SZ_2M, 0);
+	struct churn c[NCHURN];
+	pthread_t t[NCHURN];
+	struct timespec start, now;
+	unsigned int seed = 1, n = 0, i;
+	volatile int stop = 0;
+
+	ASSERT_NE(NULL, base);
+	madvise(base, len, MADV_HUGEPAGE);
+	for (i = 0; i < NCHURN; i++) {
+		c[i] = (struct churn){ .base = base, .len = len, .id = i, .stop = &stop };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn_fn, &c[i]));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		uint64_t va[64];
+		struct ptwalk_xlate x[64];
+		unsigned int done;
+
+		for (i = 0; i < 64; i++)
+			va[i] = (uintptr_t)base + rand_r(&seed) % len;
+		ASSERT_EQ(0, ptw_xlate_many(self->fd, getpid(), va, 64, x, &done));
+		for (i = 0; i < 64; i++) {
+			ASSERT_EQ(0, x[i].error);
+			ASSERT_TRUE(x[i].kind == PTWALK_KIND_NONE ||
+				    x[i].kind == PTWALK_KIND_NORMAL ||
+				    x[i].kind == PTWALK_KIND_THP ||
+				    x[i].kind == PTWALK_KIND_ZERO ||
+				    x[i].kind == PTWALK_KIND_MIGRATION ||
+				    x[i].kind == PTWALK_KIND_UNMAPPED) {
+				TH_LOG("kind %d", x[i].kind);
+			}
+			if (x[i].present) {
+				ASSERT_TRUE(x[i].page_size == SZ_4K || x[i].page_size == SZ_2M);
+			}
+		}
+		n += 64;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < 4);
+	stop = 1;
+	for (i = 0; i < NCHURN; i++)
+		pthread_join(t[i], NULL);
+	TH_LOG("%u translations raced against mmap/munmap/mprotect/DONTNEED/COLLAPSE", n);
+}
+
+TEST_HARNESS_MAIN
