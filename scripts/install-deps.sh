@@ -6,6 +6,20 @@
 # The backports suite is derived from the machine's own apt sources.
 set -euo pipefail
 
+kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
+pkgs=(build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86
+      libjson-c-dev sparse libxml2-utils linux-source-6.1)
+
+# Fast path: everything is already here.
+if [ -s "$kdir/versions" ] && dpkg-query -W "${pkgs[@]}" >/dev/null 2>&1 &&
+   [ -d /usr/src/linux-source-6.1/scripts ]; then
+	ok=1
+	while read -r k; do
+		[ -e "$kdir/vmlinuz-$k" ] && [ -d "/usr/src/linux-headers-$k" ] || ok=0
+	done < "$kdir/versions"
+	[ $ok = 1 ] && exit 0
+fi
+
 [ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
@@ -36,22 +50,19 @@ fi
 
 apt-get update -qq
 
-# Concrete kernel package names behind the metapackages of each suite.
+# Concrete kernel package names behind the metapackage of each suite.
 kver_of() { # suite
-	apt-cache depends -t "$1" linux-headers-amd64 2>/dev/null |
-		sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1
+	apt-cache depends "linux-headers-amd64/$1" 2>/dev/null |
+		sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | sed -n 1p
 }
-k61=$(apt-cache depends linux-headers-amd64/bookworm | sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1)
+k61=$(kver_of bookworm)
 k612=$(kver_of bookworm-backports)
 [ -n "$k61" ] && [ -n "$k612" ] || { echo "install-deps: cannot resolve kernel versions" >&2; exit 1; }
 
 apt-get install -y -qq --no-install-recommends \
-	build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86 \
-	libjson-c-dev sparse libxml2-utils linux-source-6.1 \
-	"linux-headers-$k61" "linux-headers-$k612" >/dev/null
+	"${pkgs[@]}" "linux-headers-$k61" "linux-headers-$k612" >/dev/null
 
 # The guests boot these kernels; unpack them, never install them on the host.
-kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 mkdir -p "$kdir"
 for k in "$k61" "$k612"; do
 	[ -e "$kdir/vmlinuz-$k" ] && continue

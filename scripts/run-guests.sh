@@ -74,9 +74,10 @@ for lane in "${lanes[@]}"; do
 		# A lane that died without TAP still counts as a failure.
 		[ "$fail" -eq 0 ] && fail=1
 	fi
-	printf '%-12s %-24s %s  %d passed, %d failed, %d skipped  %ds  %s\n' \
-		"$name" "$kver" "$status" "$pass" "$fail" "$skip" "$secs" \
-		"${problems[*]:-}"
+	counts=""
+	[ "$mode" = check ] && counts="$pass passed, $fail failed, $skip skipped  "
+	printf '%-12s %-24s %s  %s%ds  %s\n' "$name" "$kver" "$status" "$counts" \
+		"$secs" "${problems[*]:-}"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
