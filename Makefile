@@ -20,9 +20,9 @@ USER_CFLAGS = -O2 -g -Wall -Wextra -static -I$(CURDIR)/include/uapi
 TEST_CFLAGS = -O2 -g -Wall -static -I$(CURDIR)/include/uapi -I$(KSELFTEST)
 MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
 TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
-TEST_SRCS   = $(wildcard selftests/*.c)
 TEST_HDRS   = $(wildcard selftests/*.h)
-BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_test
+TESTS       = ptwalk_test vmstat_test
+BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(TESTS:%=$(BUILD)/bin/%)
 
 .PHONY: all deps modules tools initramfs demo check lint clean
 
@@ -44,9 +44,9 @@ $(BUILD)/bin/demo_target: tools/demo_target.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/bin/ptwalk_test: $(TEST_SRCS) $(TEST_HDRS) include/uapi/linux/ptwalk.h
+$(BUILD)/bin/%_test: selftests/%_test.c selftests/oracle.c $(TEST_HDRS) include/uapi/linux/ptwalk.h
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lpthread
+	$(CC) $(TEST_CFLAGS) -o $@ $< selftests/oracle.c -lpthread
 
 initramfs: modules tools
 	@scripts/mkinitramfs.sh

@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include "internal.h"
 
 static bool is_admin(const struct file *file)
@@ -21,6 +22,14 @@ static bool is_admin(const struct file *file)
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t)
 {
 	if (t->mm == current->mm || is_admin(file))
+		return 0;
+	return -EPERM;
+}
+
+/* For counters that need no address space (faults): same thread group. */
+int ptw_may_inspect_task(const struct file *file, struct task_struct *task)
+{
+	if (same_thread_group(task, current) || is_admin(file))
 		return 0;
 	return -EPERM;
 }

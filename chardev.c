@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 #include <linux/mmap_lock.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include "compat.h"
 #include "internal.h"
 
@@ -60,7 +61,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 	info.paging_levels = ptw_paging_levels();
 	info.page_shift = PAGE_SHIFT;
 	info.page_sizes = PAGE_SIZE | PMD_SIZE | PUD_SIZE;
-	info.features = PTWALK_FEAT_TRANSLATE;
+	info.features = PTWALK_FEAT_TRANSLATE | PTWALK_FEAT_VMSTAT;
 	if (ptw_may_see_pfns(file))
 		info.features |= PTWALK_FEAT_PFN_VISIBLE;
 	info.user_va_end = ptw_user_va_end();
@@ -158,6 +159,109 @@ out_put:
 	return ret;
 }
 
+struct zones_out {
+	void __user *dst;
+	u32 zone_size;
+	u32 room;
+	u32 written;
+	u32 total;
+};
+
+static int copy_zone(void *priv, const struct ptwalk_zone *z)
+{
+	struct zones_out *o = priv;
+	int ret = 0;
+
+	if (o->written < o->room) {
+		ret = copy_reply_to_user(o->dst + (size_t)o->written * o->zone_size,
+					 o->zone_size, z, sizeof(*z));
+		o->written += !ret;
+	}
+	o->total++;
+	return ret;
+}
+
+static const struct ptw_zone_ops copy_zone_ops = { .zone = copy_zone };
+
+static long ioc_zones(struct file *file, void __user *uarg)
+{
+	struct ptwalk_zones req;
+	struct zones_out o;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_ZONES_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.zone_size < PTWALK_ZONE_SIZE_VER0 || req.zone_size > PAGE_SIZE)
+		return -EINVAL;
+	o = (struct zones_out) {
+		.dst = u64_to_user_ptr(req.zones),
+		.zone_size = req.zone_size,
+		.room = req.count,
+	};
+	ret = ptw_visit_zones(&copy_zone_ops, &o);
+	if (ret)
+		return ret;
+	req.count = o.written;
+	req.total = o.total;
+	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
+}
+
+static long ioc_vmstat(struct file *file, void __user *uarg)
+{
+	unsigned int n = ptw_nr_vm_events(), i;
+	struct ptwalk_vmstat_item *items;
+	struct ptwalk_vmstat req;
+	void __user *dst;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_VMSTAT_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.item_size < PTWALK_VMSTAT_ITEM_SIZE_VER0 || req.item_size > PAGE_SIZE)
+		return -EINVAL;
+	items = kcalloc(n, sizeof(*items), GFP_KERNEL);
+	if (!items)
+		return -ENOMEM;
+	ret = ptw_read_vm_events(items);
+	dst = u64_to_user_ptr(req.items);
+	for (i = 0; !ret && i < n && i < req.count; i++)
+		ret = copy_reply_to_user(dst + (size_t)i * req.item_size, req.item_size,
+					 &items[i], sizeof(items[i]));
+	kfree(items);
+	if (ret)
+		return ret;
+	req.count = i;
+	req.total = n;
+	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
+}
+
+static long ioc_faults(struct file *file, void __user *uarg)
+{
+	struct task_struct *task;
+	struct ptwalk_faults req;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_FAULTS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.flags & ~PTWALK_FAULTS_CHILDREN)
+		return -EINVAL;
+	ret = ptw_task_get(req.pid, &task);
+	if (ret)
+		return ret;
+	ret = ptw_may_inspect_task(file, task);
+	if (!ret)
+		ptw_read_faults(task, req.flags & PTWALK_FAULTS_CHILDREN, &req);
+	put_task_struct(task);
+	if (ret)
+		return ret;
+	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
+}
+
 static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -171,6 +275,12 @@ static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioc_get_info(file, uarg);
 	case _IOC_NR(PTWALK_IOC_TRANSLATE):
 		return ioc_translate(file, uarg);
+	case _IOC_NR(PTWALK_IOC_ZONES):
+		return ioc_zones(file, uarg);
+	case _IOC_NR(PTWALK_IOC_VMSTAT):
+		return ioc_vmstat(file, uarg);
+	case _IOC_NR(PTWALK_IOC_FAULTS):
+		return ioc_faults(file, uarg);
 	}
 	return -ENOTTY;
 }

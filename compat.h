@@ -59,4 +59,11 @@ static inline int ptw_page_mapcount(struct folio *folio, struct page *page)
 #endif
 }
 
+/* Buddy orders: MAX_ORDER counted them up to 6.3, NR_PAGE_ORDERS since 6.8. */
+#ifdef NR_PAGE_ORDERS
+#define PTW_NR_PAGE_ORDERS	NR_PAGE_ORDERS
+#else
+#define PTW_NR_PAGE_ORDERS	MAX_ORDER
+#endif
+
 #endif /* PTWALK_COMPAT_H */

@@ -3,6 +3,9 @@
  * /sys/kernel/debug/ptwalk/: the cat-able text face.
  *   target     write a pid; read it back.  The default for new opens.
  *   translate  write "ADDR" or "PID ADDR" (ADDR in hex); read the walk.
+ *   zones      watermarks, free pages and buddy lists of every zone.
+ *   vmstat     fault and reclaim events, as /proc/vmstat names them.
+ *   faults     fault counters of the target process.
  * State is per open file, seeded from the global default at open, so two
  * shells each holding their own fd never see each other's answers.
  * Text only: Debian's lockdown refuses ioctl on debugfs.
@@ -11,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/mmap_lock.h>
 #include <linux/mutex.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -205,11 +209,66 @@ static const struct file_operations translate_fops = {
 	.release = translate_release,
 };
 
+static const struct ptw_zone_ops format_zone_ops = { .zone = ptw_format_zone };
+
+static int zones_show(struct seq_file *m, void *unused)
+{
+	ptw_format_zones_header(m);
+	return ptw_visit_zones(&format_zone_ops, m);
+}
+DEFINE_SHOW_ATTRIBUTE(zones);
+
+static int vmstat_show(struct seq_file *m, void *unused)
+{
+	unsigned int n = ptw_nr_vm_events();
+	struct ptwalk_vmstat_item *items = kcalloc(n, sizeof(*items), GFP_KERNEL);
+	int ret;
+
+	if (!items)
+		return -ENOMEM;
+	ret = ptw_read_vm_events(items);
+	if (!ret)
+		ptw_format_vmstat(m, items, n);
+	kfree(items);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(vmstat);
+
+static int faults_show(struct seq_file *m, void *unused)
+{
+	struct ptwalk_faults f = {};
+	struct task_struct *task;
+	pid_t pid;
+	int ret;
+
+	mutex_lock(&default_lock);
+	pid = default_pid;
+	mutex_unlock(&default_lock);
+	if (!pid) {
+		seq_puts(m, "no target: write a pid to target\n");
+		return 0;
+	}
+	ret = ptw_task_get(pid, &task);
+	if (ret)
+		return ret;
+	ret = ptw_may_inspect_task(m->file, task);
+	if (!ret) {
+		ptw_read_faults(task, true, &f);
+		ptw_format_faults(m, pid, &f);
+	}
+	put_task_struct(task);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(faults);
+
 int ptw_debugfs_init(void)
 {
 	ptw_dir = debugfs_create_dir("ptwalk", NULL);
 	debugfs_create_file("target", 0600, ptw_dir, NULL, &target_fops);
 	debugfs_create_file("translate", 0600, ptw_dir, NULL, &translate_fops);
+	debugfs_create_file("zones", 0400, ptw_dir, NULL, &zones_fops);
+	debugfs_create_file("vmstat", 0400, ptw_dir, NULL, &vmstat_fops);
+	debugfs_create_file("faults", 0400, ptw_dir, NULL, &faults_fops);
 	return 0;
 }
 

@@ -109,3 +109,47 @@ void ptw_format_xlate(struct seq_file *m, const struct ptw_target *t,
 	if (x->valid & PTWALK_XV_PAGE)
 		format_page(m, &x->page);
 }
+
+void ptw_format_zones_header(struct seq_file *m)
+{
+	seq_puts(m, "# pages; watermarks without boost; headroom = free - (low + boost)\n");
+	seq_printf(m, "%-4s %-8s %10s %10s %8s %8s %8s %8s %8s %10s %10s %10s %10s %10s\n",
+		   "node", "zone", "free", "free_snap", "min", "low", "high", "promo",
+		   "boost", "headroom", "managed", "present", "spanned", "highatomic");
+}
+
+/* One zone: the table line, then its reserves and buddy lists. */
+int ptw_format_zone(void *seq_file, const struct ptwalk_zone *z)
+{
+	struct seq_file *m = seq_file;
+	unsigned int i;
+
+	seq_printf(m, "%-4d %-8s %10llu %10llu %8llu %8llu %8llu %8llu %8llu %10lld %10llu %10llu %10llu %10llu\n",
+		   z->node, z->name, z->free, z->free_snapshot, z->wmark_min,
+		   z->wmark_low, z->wmark_high, z->wmark_promo, z->watermark_boost,
+		   z->headroom, z->managed, z->present, z->spanned,
+		   z->reserved_highatomic);
+	seq_printf(m, "     %-8s lowmem_reserve:", z->name);
+	for (i = 0; i < z->nr_reserve; i++)
+		seq_printf(m, " %llu", z->lowmem_reserve[i]);
+	seq_printf(m, "\n     %-8s free_blocks:", z->name);
+	for (i = 0; i < z->nr_orders; i++)
+		seq_printf(m, " %llu", z->free_blocks[i]);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *items,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		seq_printf(m, "%s %llu\n", items[i].name, items[i].value);
+}
+
+void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f)
+{
+	seq_printf(m, "pid %d threads %u\nmin_flt %llu\nmaj_flt %llu\ncmin_flt %llu\ncmaj_flt %llu\n",
+		   pid, f->nr_threads, f->min_flt, f->maj_flt, f->cmin_flt, f->cmaj_flt);
+}

@@ -24,6 +24,7 @@ struct ptw_target {
 	pid_t pid;
 };
 
+int ptw_task_get(pid_t pid, struct task_struct **taskp);
 int ptw_target_get(pid_t pid, struct ptw_target *t);
 void ptw_target_put(struct ptw_target *t);
 
@@ -84,15 +85,33 @@ u64 ptw_user_va_end(void);
 void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x);
 void ptw_hide_pfns(struct ptwalk_xlate *x);
 
+/* ---- zones, vm events, faults (vmstat_ext.c) ---- */
+
+struct ptw_zone_ops {
+	int (*zone)(void *priv, const struct ptwalk_zone *z);
+};
+
+int ptw_visit_zones(const struct ptw_zone_ops *ops, void *priv);
+unsigned int ptw_nr_vm_events(void);
+int ptw_read_vm_events(struct ptwalk_vmstat_item *items);
+void ptw_read_faults(struct task_struct *task, bool children,
+		     struct ptwalk_faults *out);
+
 /* ---- text rendering (format.c) ---- */
 
 void ptw_format_xlate(struct seq_file *m, const struct ptw_target *t,
 		      const struct ptwalk_xlate *x);
+int ptw_format_zone(void *seq_file, const struct ptwalk_zone *z);
+void ptw_format_zones_header(struct seq_file *m);
+void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *items,
+		       unsigned int n);
+void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f);
 const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
 
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t);
+int ptw_may_inspect_task(const struct file *file, struct task_struct *task);
 bool ptw_may_see_pfns(const struct file *file);
 
 /* ---- faces ---- */

@@ -24,10 +24,10 @@
 #include "compat.h"
 #include "internal.h"
 
-int ptw_target_get(pid_t pid, struct ptw_target *t)
+/* A reference on the task behind @pid, as the caller's pid namespace sees it. */
+int ptw_task_get(pid_t pid, struct task_struct **taskp)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
 	struct pid *p;
 
 	if (pid <= 0)
@@ -37,6 +37,19 @@ int ptw_target_get(pid_t pid, struct ptw_target *t)
 	put_pid(p);
 	if (!task)
 		return -ESRCH;
+	*taskp = task;
+	return 0;
+}
+
+int ptw_target_get(pid_t pid, struct ptw_target *t)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret;
+
+	ret = ptw_task_get(pid, &task);
+	if (ret)
+		return ret;
 	if (task->flags & PF_KTHREAD) {
 		put_task_struct(task);
 		return -ENXIO;		/* no user address space */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptwalk: command-line face of ptwalk.ko.
- *   ptwalk translate [--json] PID ADDR...
+ *   ptwalk [--json] translate PID ADDR...
+ *   ptwalk [--json] zones | vmstat | faults PID
  * Parses arguments, calls the ioctls, hands the answers to render.c.
  * Exit: 0 every address translated (present or not), 1 any failed,
  * 2 usage error.
@@ -24,9 +25,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ptwalk [--json] translate PID ADDR...\n"
-		"  Walk PID's page tables for each ADDR (hex, 0x optional) and print\n"
-		"  every level's entry, the leaf, the VMA and the page.\n"
-		"  --json   one JSON array, an object per address\n");
+		"       ptwalk [--json] zones\n"
+		"       ptwalk [--json] vmstat\n"
+		"       ptwalk [--json] faults PID\n"
+		"  translate  walk PID's page tables for each ADDR (hex, 0x optional):\n"
+		"             every level's entry, the leaf, the VMA and the page\n"
+		"  zones      watermarks, free pages and free blocks of every zone\n"
+		"  vmstat     fault and reclaim events of the whole system\n"
+		"  faults     minor/major faults of PID, all threads and reaped children\n"
+		"  --json     print JSON instead of text\n");
 }
 
 static int open_device(void)
@@ -93,6 +100,13 @@ static int translate(int fd, int pid, const uint64_t *addrs, unsigned int n,
 	return 0;
 }
 
+static void print_json(struct json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 static int cmd_translate(int argc, char **argv, int json)
 {
 	struct ptwalk_xlate *xs;
@@ -146,14 +160,98 @@ static int cmd_translate(int argc, char **argv, int json)
 		else if (!err)
 			render_xlate_text(stdout, pid, &xs[i]);
 	}
-	if (json) {
-		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
-	}
+	if (json)
+		print_json(arr);
 	free(addrs);
 	free(xs);
 	return failed ? EXIT_FAILED : 0;
+}
+
+static int cmd_zones(int argc, char **argv, int json)
+{
+	struct ptwalk_zone zones[64];
+	struct ptwalk_zones req = {
+		.size = sizeof(req),
+		.zone_size = sizeof(zones[0]),
+		.count = 64,
+		.zones = (uintptr_t)zones,
+	};
+	int fd;
+
+	(void)argv;
+	if (argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (ioctl(fd, PTWALK_IOC_ZONES, &req)) {
+		fprintf(stderr, "ptwalk: zones: %s\n", ptw_strerror(errno));
+		return EXIT_FAILED;
+	}
+	close(fd);
+	if (json)
+		print_json(render_zones_json(zones, req.count));
+	else
+		render_zones_text(stdout, zones, req.count);
+	return 0;
+}
+
+static int cmd_vmstat(int argc, char **argv, int json)
+{
+	struct ptwalk_vmstat_item items[256];
+	struct ptwalk_vmstat req = {
+		.size = sizeof(req),
+		.item_size = sizeof(items[0]),
+		.count = 256,
+		.items = (uintptr_t)items,
+	};
+	int fd;
+
+	(void)argv;
+	if (argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (ioctl(fd, PTWALK_IOC_VMSTAT, &req)) {
+		fprintf(stderr, "ptwalk: vmstat: %s\n", ptw_strerror(errno));
+		return EXIT_FAILED;
+	}
+	close(fd);
+	if (json)
+		print_json(render_vmstat_json(items, req.count));
+	else
+		render_vmstat_text(stdout, items, req.count);
+	return 0;
+}
+
+static int cmd_faults(int argc, char **argv, int json)
+{
+	struct ptwalk_faults req = { .size = sizeof(req), .flags = PTWALK_FAULTS_CHILDREN };
+	int fd, pid;
+
+	if (argc != 1 || parse_pid(argv[0], &pid)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	req.pid = pid;
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (ioctl(fd, PTWALK_IOC_FAULTS, &req)) {
+		fprintf(stderr, "ptwalk: pid %d: %s\n", pid, ptw_strerror(errno));
+		return EXIT_FAILED;
+	}
+	close(fd);
+	if (json)
+		print_json(render_faults_json(pid, &req));
+	else
+		render_faults_text(stdout, pid, &req);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -181,8 +279,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[optind], "translate"))
-		return cmd_translate(argc - optind - 1, argv + optind + 1, json);
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv, int json);
+	} cmds[] = {
+		{ "translate", cmd_translate },
+		{ "zones", cmd_zones },
+		{ "vmstat", cmd_vmstat },
+		{ "faults", cmd_faults },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[optind], cmds[i].name))
+			return cmds[i].fn(argc - optind - 1, argv + optind + 1, json);
 	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -237,3 +237,109 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int
 	json_object_object_add(o, "swap", swap);
 	return o;
 }
+
+void render_zones_text(FILE *out, const struct ptwalk_zone *z, unsigned int n)
+{
+	unsigned int i, j;
+
+	fprintf(out, "%-4s %-8s %10s %10s %8s %8s %8s %8s %8s %10s %10s\n", "NODE", "ZONE",
+		"FREE", "FREE_SNAP", "MIN", "LOW", "HIGH", "PROMO", "BOOST", "HEADROOM",
+		"MANAGED");
+	for (i = 0; i < n; i++, z++) {
+		fprintf(out, "%-4d %-8s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
+			" %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10" PRId64 " %10" PRIu64 "\n",
+			z->node, z->name, (uint64_t)z->free, (uint64_t)z->free_snapshot,
+			(uint64_t)z->wmark_min, (uint64_t)z->wmark_low,
+			(uint64_t)z->wmark_high, (uint64_t)z->wmark_promo,
+			(uint64_t)z->watermark_boost, (int64_t)z->headroom,
+			(uint64_t)z->managed);
+		fprintf(out, "     %-8s free blocks by order:", "");
+		for (j = 0; j < z->nr_orders; j++)
+			fprintf(out, " %" PRIu64, (uint64_t)z->free_blocks[j]);
+		fputc('\n', out);
+	}
+	fprintf(out, "(pages; watermarks without boost; headroom = free - (low + boost), < 0 wakes kswapd)\n");
+}
+
+static struct json_object *json_u64_array(const __u64 *v, unsigned int n)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int64(v[i]));
+	return a;
+}
+
+struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int n)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++, z++) {
+		struct json_object *o = json_object_new_object();
+
+#define ADD(k, v) json_object_object_add(o, k, json_object_new_int64(v))
+		ADD("node", z->node);
+		json_object_object_add(o, "zone", json_object_new_string(z->name));
+		ADD("free", z->free);
+		ADD("free_snapshot", z->free_snapshot);
+		ADD("min", z->wmark_min);
+		ADD("low", z->wmark_low);
+		ADD("high", z->wmark_high);
+		ADD("promo", z->wmark_promo);
+		ADD("boost", z->watermark_boost);
+		ADD("headroom", z->headroom);
+		ADD("headroom_bytes", z->headroom * 4096);
+		ADD("managed", z->managed);
+		ADD("present", z->present);
+		ADD("spanned", z->spanned);
+		ADD("reserved_highatomic", z->reserved_highatomic);
+#undef ADD
+		json_object_object_add(o, "lowmem_reserve",
+				       json_u64_array(z->lowmem_reserve, z->nr_reserve));
+		json_object_object_add(o, "free_blocks",
+				       json_u64_array(z->free_blocks, z->nr_orders));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+void render_vmstat_text(FILE *out, const struct ptwalk_vmstat_item *it, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "%-32s %" PRIu64 "\n", it[i].name, (uint64_t)it[i].value);
+}
+
+struct json_object *render_vmstat_json(const struct ptwalk_vmstat_item *it, unsigned int n)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_object_add(o, it[i].name, json_object_new_int64(it[i].value));
+	return o;
+}
+
+void render_faults_text(FILE *out, int pid, const struct ptwalk_faults *f)
+{
+	fprintf(out, "PID %d  threads %u\nminor %" PRIu64 "  major %" PRIu64
+		"  children: minor %" PRIu64 "  major %" PRIu64 "\n", pid, f->nr_threads,
+		(uint64_t)f->min_flt, (uint64_t)f->maj_flt, (uint64_t)f->cmin_flt,
+		(uint64_t)f->cmaj_flt);
+}
+
+struct json_object *render_faults_json(int pid, const struct ptwalk_faults *f)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pid", json_object_new_int(pid));
+	json_object_object_add(o, "threads", json_object_new_int(f->nr_threads));
+	json_object_object_add(o, "min_flt", json_object_new_int64(f->min_flt));
+	json_object_object_add(o, "maj_flt", json_object_new_int64(f->maj_flt));
+	json_object_object_add(o, "cmin_flt", json_object_new_int64(f->cmin_flt));
+	json_object_object_add(o, "cmaj_flt", json_object_new_int64(f->cmaj_flt));
+	return o;
+}

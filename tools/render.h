@@ -13,4 +13,11 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x,
 				      int see_phys);
 struct json_object *render_error_json(int pid, uint64_t va, const char *error);
 
+void render_zones_text(FILE *out, const struct ptwalk_zone *z, unsigned int n);
+struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int n);
+void render_vmstat_text(FILE *out, const struct ptwalk_vmstat_item *it, unsigned int n);
+struct json_object *render_vmstat_json(const struct ptwalk_vmstat_item *it, unsigned int n);
+void render_faults_text(FILE *out, int pid, const struct ptwalk_faults *f);
+struct json_object *render_faults_json(int pid, const struct ptwalk_faults *f);
+
 #endif

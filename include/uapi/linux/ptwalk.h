@@ -131,6 +131,7 @@ enum {
 /* ptwalk_info.features */
 #define PTWALK_FEAT_PFN_VISIBLE	(1ULL << 0)	/* caller sees PFNs */
 #define PTWALK_FEAT_TRANSLATE	(1ULL << 1)
+#define PTWALK_FEAT_VMSTAT	(1ULL << 2)	/* ZONES, VMSTAT, FAULTS */
 
 struct ptwalk_info {
 	__u32 size;		/* in: sizeof(struct ptwalk_info) */
@@ -209,13 +210,88 @@ struct ptwalk_translate {
 	__u32 flags;		/* in: must be 0 */
 };
 
+/* ---- vmstat_ext: zones, vm events, fault counters ---- */
+
+#define PTWALK_MAX_ZONE_RESERVE	8	/* lowmem_reserve[] entries */
+#define PTWALK_MAX_ORDERS	16	/* buddy orders */
+#define PTWALK_VMSTAT_NAME_LEN	32
+
+/* One populated zone, in pages.  Watermarks come without the boost. */
+struct ptwalk_zone {
+	__s32 node;
+	__u32 nr_reserve;	/* valid entries of lowmem_reserve[] */
+	char name[PTWALK_ZONE_LEN];
+	__u64 wmark_min;
+	__u64 wmark_low;
+	__u64 wmark_high;
+	__u64 wmark_promo;
+	__u64 watermark_boost;	/* add to each for what the allocator uses */
+	__u64 free;		/* NR_FREE_PAGES: the cheap per-zone counter */
+	__u64 free_snapshot;	/* same with per-CPU deltas folded in */
+	__s64 headroom;		/* free - (low + boost); < 0: kswapd runs */
+	__u64 managed;
+	__u64 present;
+	__u64 spanned;
+	__u64 reserved_highatomic;
+	__u64 lowmem_reserve[PTWALK_MAX_ZONE_RESERVE];
+	__u32 nr_orders;	/* valid entries of free_blocks[] */
+	__u32 pad;
+	__u64 free_blocks[PTWALK_MAX_ORDERS];	/* as /proc/buddyinfo */
+};
+
+/* Fill up to count zones; total says how many there are. */
+struct ptwalk_zones {
+	__u32 size;		/* in: sizeof(struct ptwalk_zones) */
+	__u32 zone_size;	/* in: sizeof(struct ptwalk_zone) */
+	__u32 count;		/* in: room in zones[]; out: entries written */
+	__u32 total;		/* out: populated zones */
+	__u64 zones;		/* in: user pointer */
+};
+
+struct ptwalk_vmstat_item {
+	char name[PTWALK_VMSTAT_NAME_LEN];	/* as in /proc/vmstat */
+	__u64 value;
+};
+
+/* System-wide vm events (fault and reclaim), summed over CPUs. */
+struct ptwalk_vmstat {
+	__u32 size;
+	__u32 item_size;	/* in: sizeof(struct ptwalk_vmstat_item) */
+	__u32 count;		/* in: room in items[]; out: entries written */
+	__u32 total;		/* out: events the module knows */
+	__u64 items;		/* in: user pointer */
+};
+
+/* ptwalk_faults.flags */
+#define PTWALK_FAULTS_CHILDREN	(1U << 0)	/* also report reaped children */
+
+/* Page faults of a process, summed over its threads as /proc/PID/stat. */
+struct ptwalk_faults {
+	__u32 size;
+	__s32 pid;		/* in */
+	__u32 flags;		/* in: PTWALK_FAULTS_* */
+	__u32 nr_threads;	/* out */
+	__u64 min_flt;		/* out: minor faults, exited threads included */
+	__u64 maj_flt;
+	__u64 cmin_flt;		/* out, with PTWALK_FAULTS_CHILDREN */
+	__u64 cmaj_flt;
+};
+
 #define PTWALK_IOC_MAGIC	0xB7
 #define PTWALK_IOC_GET_INFO	_IOWR(PTWALK_IOC_MAGIC, 0x00, struct ptwalk_info)
 #define PTWALK_IOC_TRANSLATE	_IOWR(PTWALK_IOC_MAGIC, 0x01, struct ptwalk_translate)
+#define PTWALK_IOC_ZONES	_IOWR(PTWALK_IOC_MAGIC, 0x10, struct ptwalk_zones)
+#define PTWALK_IOC_VMSTAT	_IOWR(PTWALK_IOC_MAGIC, 0x11, struct ptwalk_vmstat)
+#define PTWALK_IOC_FAULTS	_IOWR(PTWALK_IOC_MAGIC, 0x12, struct ptwalk_faults)
 
 /* Smallest sizes the module accepts (the first published layouts). */
 #define PTWALK_INFO_SIZE_VER0		48
 #define PTWALK_TRANSLATE_SIZE_VER0	40
 #define PTWALK_XLATE_SIZE_VER0		552
+#define PTWALK_ZONES_SIZE_VER0		24
+#define PTWALK_ZONE_SIZE_VER0		320
+#define PTWALK_VMSTAT_SIZE_VER0		24
+#define PTWALK_VMSTAT_ITEM_SIZE_VER0	40
+#define PTWALK_FAULTS_SIZE_VER0		48
 
 #endif /* _UAPI_LINUX_PTWALK_H */

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmstat_ext selftests: zones against /proc/zoneinfo and /proc/buddyinfo,
+ * vm events against /proc/vmstat, fault counters against /proc/PID/stat.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "oracle.h"
+
+#define MAX_ZONES	32
+
+static int read_zones(int fd, struct ptwalk_zone *z, unsigned int room,
+		      unsigned int *total)
+{
+	struct ptwalk_zones req = {
+		.size = sizeof(req), .zone_size = sizeof(*z), .count = room,
+		.zones = (uintptr_t)z,
+	};
+
+	if (ioctl(fd, PTWALK_IOC_ZONES, &req))
+		return -errno;
+	if (total)
+		*total = req.total;
+	return (int)req.count;
+}
+
+/* The /proc/zoneinfo block of node @node, zone @name, as one string. */
+static char *zoneinfo_block(int node, const char *name)
+{
+	static char buf[1 << 16];
+	char head[64], *start, *end;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	snprintf(head, sizeof(head), "Node %d, zone %8s", node, name);
+	start = strstr(buf, head);
+	if (!start)
+		return NULL;
+	end = strstr(start + 1, "\nNode ");
+	if (end)
+		*end = 0;
+	return start;
+}
+
+static long long field(const char *block, const char *key)
+{
+	const char *p = strstr(block, key);
+
+	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+FIXTURE(vm) {
+	int fd;
+};
+
+FIXTURE_SETUP(vm)
+{
+	self->fd = ptw_open();
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(vm)
+{
+	close(self->fd);
+}
+
+TEST_F(vm, zones_match_zoneinfo)
+{
+	struct ptwalk_zone z[MAX_ZONES];
+	unsigned int total = 0, i, j;
+	int n = read_zones(self->fd, z, MAX_ZONES, &total);
+
+	ASSERT_LT(0, n);
+	EXPECT_EQ(total, (unsigned int)n);
+	for (i = 0; i < (unsigned int)n; i++) {
+		char *b = zoneinfo_block(z[i].node, z[i].name);
+		char prot[256], *p;
+		long long boost;
+
+		ASSERT_NE(NULL, b) TH_LOG("zone %s not in /proc/zoneinfo", z[i].name);
+		boost = field(b, "\n        boost    ");
+		/* zoneinfo prints the watermarks the allocator uses: with boost */
+		EXPECT_EQ(field(b, "\n        min      "), (long long)(z[i].wmark_min + boost));
+		EXPECT_EQ(field(b, "\n        low      "), (long long)(z[i].wmark_low + boost));
+		EXPECT_EQ(field(b, "\n        high     "), (long long)(z[i].wmark_high + boost));
+		EXPECT_EQ(boost, (long long)z[i].watermark_boost);
+		EXPECT_EQ(field(b, "\n        spanned  "), (long long)z[i].spanned);
+		EXPECT_EQ(field(b, "\n        present  "), (long long)z[i].present);
+		EXPECT_EQ(field(b, "\n        managed  "), (long long)z[i].managed);
+		/* free pages move: within 2048 pages of each other */
+		EXPECT_GT(2048, llabs(field(b, "pages free     ") - (long long)z[i].free));
+		EXPECT_GT(2048, llabs((long long)z[i].free - (long long)z[i].free_snapshot));
+		EXPECT_EQ((long long)z[i].free - (long long)(z[i].wmark_low + boost),
+			  z[i].headroom);
+		p = strstr(b, "protection: (");
+		ASSERT_NE(NULL, p);
+		prot[0] = 0;
+		for (j = 0; j < z[i].nr_reserve; j++)
+			snprintf(prot + strlen(prot), sizeof(prot) - strlen(prot), "%s%llu",
+				 j ? ", " : "", (unsigned long long)z[i].lowmem_reserve[j]);
+		EXPECT_EQ(0, strncmp(p + strlen("protection: ("), prot, strlen(prot)))
+			TH_LOG("protection %s vs %.60s", prot, p);
+	}
+}
+
+TEST_F(vm, zones_match_buddyinfo)
+{
+	struct ptwalk_zone z[MAX_ZONES];
+	int n = read_zones(self->fd, z, MAX_ZONES, NULL), i;
+	char line[512];
+	FILE *f = fopen("/proc/buddyinfo", "r");
+	int matched = 0;
+
+	ASSERT_LT(0, n);
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char name[32], *p;
+		int node, off;
+		unsigned int o;
+
+		if (sscanf(line, "Node %d, zone %31s%n", &node, name, &off) != 2)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (z[i].node != node || strcmp(z[i].name, name))
+				continue;
+			p = line + off;
+			for (o = 0; o < z[i].nr_orders; o++) {
+				long long v = strtoll(p, &p, 10);
+
+				EXPECT_GT(512, llabs(v - (long long)z[i].free_blocks[o]))
+					TH_LOG("%s order %u: %lld vs %llu", name, o, v,
+					       (unsigned long long)z[i].free_blocks[o]);
+			}
+			matched++;
+		}
+	}
+	fclose(f);
+	EXPECT_EQ(n, matched);
+}
+
+TEST_F(vm, zones_small_buffer)
+{
+	struct ptwalk_zone z[1];
+	struct ptwalk_zones req = {
+		.size = sizeof(req), .zone_size = sizeof(z[0]), .count = 0,
+		.zones = (uintptr_t)z,
+	};
+
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_ZONES, &req));
+	EXPECT_EQ(0, req.count);
+	EXPECT_LT(0, req.total);
+	req.count = 1;
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_ZONES, &req));
+	EXPECT_EQ(1, req.count);
+	req.zone_size = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_ZONES, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.zone_size = sizeof(z[0]);
+	req.count = 4;
+	req.zones = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_ZONES, &req));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+static long long proc_vmstat(const char *name)
+{
+	char key[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2) {
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+TEST_F(vm, vmstat_matches_proc)
+{
+	struct ptwalk_vmstat_item items[128];
+	struct ptwalk_vmstat req = {
+		.size = sizeof(req), .item_size = sizeof(items[0]), .count = 128,
+		.items = (uintptr_t)items,
+	};
+	long long before[128];
+	unsigned int i, checked = 0;
+
+	for (i = 0; i < 128; i++)
+		before[i] = -1;
+	/* names first, so "before" is read for exactly the module's events */
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_VMSTAT, &req));
+	ASSERT_LT(0, req.count);
+	EXPECT_EQ(req.total, req.count);
+	for (i = 0; i < req.count; i++)
+		before[i] = proc_vmstat(items[i].name);
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_VMSTAT, &req));
+	for (i = 0; i < req.count; i++) {
+		long long after = proc_vmstat(items[i].name);
+
+		ASSERT_LE(0, before[i]) TH_LOG("%s not in /proc/vmstat", items[i].name);
+		EXPECT_LE(before[i], (long long)items[i].value) TH_LOG("%s", items[i].name);
+		EXPECT_GE(after, (long long)items[i].value) TH_LOG("%s", items[i].name);
+		checked++;
+	}
+	EXPECT_NE(-1, proc_vmstat("pgfault"));
+	TH_LOG("%u events within [before, after] of /proc/vmstat", checked);
+}
+
+static int proc_stat_faults(pid_t pid, long long f[4])
+{
+	char path[64], buf[1024], *p;
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* comm may hold spaces */
+	if (!p)
+		return -1;
+	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt */
+	return sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lld %lld %lld %lld",
+		      &f[0], &f[1], &f[2], &f[3]) == 4 ? 0 : -1;
+}
+
+static void *toucher(void *arg)
+{
+	size_t len = 256 * SZ_4K, i;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	if (p != MAP_FAILED) {
+		madvise(p, len, MADV_NOHUGEPAGE);
+		for (i = 0; i < len; i += SZ_4K)
+			p[i] = 1;
+	}
+	return NULL;
+}
+
+static void *toucher_stays(void *arg)
+{
+	toucher(arg);
+	pause();
+	return NULL;
+}
+
+/* A child with threads that fault, some of which exit; then it sits still. */
+TEST_F(vm, faults_match_proc_stat)
+{
+	struct ptwalk_faults req = { .size = sizeof(req), .flags = PTWALK_FAULTS_CHILDREN };
+	int ready[2], go[2];
+	long long f[4];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pthread_t t[4];
+		int i;
+
+		for (i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, toucher, NULL);
+		for (i = 0; i < 2; i++)		/* two exit: their faults move to signal */
+			pthread_join(t[i], NULL);
+		if (fork() == 0) {		/* a reaped child adds to cmin_flt */
+			toucher(NULL);
+			_exit(0);
+		}
+		wait(NULL);
+		for (i = 2; i < 4; i++)
+			pthread_join(t[i], NULL);
+		pthread_create(&t[0], NULL, toucher_stays, NULL);	/* one stays alive */
+		usleep(100000);
+		c = 0;
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	req.pid = pid;
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	ASSERT_EQ(0, proc_stat_faults(pid, f));
+	EXPECT_EQ(f[0], (long long)req.min_flt);
+	EXPECT_EQ(f[1], (long long)req.cmin_flt);
+	EXPECT_EQ(f[2], (long long)req.maj_flt);
+	EXPECT_EQ(f[3], (long long)req.cmaj_flt);
+	EXPECT_LE(256 * 3, req.min_flt);	/* three threads touched 256 pages each */
+	EXPECT_LE(256, req.cmin_flt);
+	EXPECT_EQ(2, req.nr_threads);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(vm, faults_bad_input)
+{
+	struct ptwalk_faults req = { .size = sizeof(req) };
+
+	req.pid = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.pid = 0x3fffffff;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	EXPECT_EQ(ESRCH, errno);
+	req.pid = getpid();
+	req.flags = 0x80;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.flags = 0;
+	req.size = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.size = sizeof(req);
+	EXPECT_EQ(0, ioctl(self->fd, PTWALK_IOC_FAULTS, &req));
+	EXPECT_LT(0, req.min_flt);
+}
+
+static int slurp(const char *cmd, char *buf, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	return WEXITSTATUS(pclose(f));
+}
+
+TEST(debugfs_and_cli)
+{
+	static char buf[1 << 16];
+	char cmd[128];
+
+	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/zones", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "headroom"));
+	EXPECT_NE(NULL, strstr(buf, "free_blocks:"));
+	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/vmstat", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "pgfault "));
+	snprintf(cmd, sizeof(cmd), "echo %d > /sys/kernel/debug/ptwalk/target", getpid());
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/faults", buf, sizeof(buf)));
+	snprintf(cmd, sizeof(cmd), "pid %d threads 1", getpid());
+	EXPECT_NE(NULL, strstr(buf, cmd)) TH_LOG("%s", buf);
+	ASSERT_EQ(0, slurp("ptwalk zones --json", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\"headroom\""));
+	ASSERT_EQ(0, slurp("ptwalk vmstat", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "pgmajfault"));
+	snprintf(cmd, sizeof(cmd), "ptwalk faults --json %d", getpid());
+	ASSERT_EQ(0, slurp(cmd, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\"maj_flt\""));
+	EXPECT_EQ(1, slurp("ptwalk faults 999999999 2>/dev/null", buf, sizeof(buf)));
+}
+
+TEST_HARNESS_MAIN
