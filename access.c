@@ -38,3 +38,9 @@ bool ptw_may_see_pfns(const struct file *file)
 {
 	return is_admin(file);
 }
+
+/* Tracing registers a probe every process pays for: administrators only. */
+int ptw_may_trace(const struct file *file)
+{
+	return is_admin(file) ? 0 : -EPERM;
+}

@@ -262,6 +262,40 @@ static long ioc_faults(struct file *file, void __user *uarg)
 	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
 }
 
+static long ioc_fault_trace(struct file *file, void __user *uarg)
+{
+	struct ptwalk_ft_vma *vmas = NULL;
+	struct ptwalk_fault_trace req;
+	void __user *dst;
+	unsigned int i;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_FT_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	ret = ptw_may_trace(file);
+	if (ret)
+		return ret;
+	if (req.op == PTWALK_FT_READ) {
+		if (req.vma_size < PTWALK_FT_VMA_SIZE_VER0 || req.vma_size > PAGE_SIZE)
+			return -EINVAL;
+		req.count = min(req.count, ptw_fault_trace_max_vmas());
+		vmas = kcalloc(max(req.count, 1U), sizeof(*vmas), GFP_KERNEL);
+		if (!vmas)
+			return -ENOMEM;
+	}
+	ret = ptw_fault_trace(&req, vmas);
+	dst = u64_to_user_ptr(req.vmas);
+	for (i = 0; !ret && vmas && i < req.count; i++)
+		ret = copy_reply_to_user(dst + (size_t)i * req.vma_size, req.vma_size,
+					 &vmas[i], sizeof(vmas[i]));
+	kfree(vmas);
+	if (ret)
+		return ret;
+	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
+}
+
 static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -281,6 +315,8 @@ static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioc_vmstat(file, uarg);
 	case _IOC_NR(PTWALK_IOC_FAULTS):
 		return ioc_faults(file, uarg);
+	case _IOC_NR(PTWALK_IOC_FAULT_TRACE):
+		return ioc_fault_trace(file, uarg);
 	}
 	return -ENOTTY;
 }

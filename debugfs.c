@@ -234,6 +234,26 @@ static int vmstat_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vmstat);
 
+/* The live trace table, when a trace has been started. */
+static int show_fault_trace(struct seq_file *m)
+{
+	unsigned int room = ptw_fault_trace_max_vmas();
+	struct ptwalk_fault_trace t = { .op = PTWALK_FT_READ, .count = room };
+	struct ptwalk_ft_vma *vmas;
+	int ret;
+
+	if (ptw_may_trace(m->file))
+		return 0;
+	vmas = kcalloc(room, sizeof(*vmas), GFP_KERNEL);
+	if (!vmas)
+		return -ENOMEM;
+	ret = ptw_fault_trace(&t, vmas);
+	if (!ret)
+		ptw_format_fault_trace(m, &t, vmas);
+	kfree(vmas);
+	return ret == -ENODATA ? 0 : ret;
+}
+
 static int faults_show(struct seq_file *m, void *unused)
 {
 	struct ptwalk_faults f = {};
@@ -257,6 +277,8 @@ static int faults_show(struct seq_file *m, void *unused)
 		ptw_format_faults(m, pid, &f);
 	}
 	put_task_struct(task);
+	if (!ret)
+		ret = show_fault_trace(m);
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(faults);

@@ -153,3 +153,33 @@ void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults
 	seq_printf(m, "pid %d threads %u\nmin_flt %llu\nmaj_flt %llu\ncmin_flt %llu\ncmaj_flt %llu\n",
 		   pid, f->nr_threads, f->min_flt, f->maj_flt, f->cmin_flt, f->cmaj_flt);
 }
+
+void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace *t,
+			    const struct ptwalk_ft_vma *vmas)
+{
+	const struct ptwalk_ft_vma *v;
+	unsigned int i;
+
+	seq_printf(m, "\ntrace of pid %d: %s, %llu ms, %u VMAs (max %u), missed %llu\n",
+		   t->traced_pid, t->running ? "running" : "stopped",
+		   t->elapsed_ns / 1000000, t->total_vmas, t->max_vmas, t->nmissed);
+	seq_printf(m, "%-33s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "VMA", "faults",
+		   "read", "write", "exec", "kernel", "minor", "major", "retry", "error");
+	for (i = 0; i <= t->count; i++) {
+		v = i < t->count ? &vmas[i] : &t->overflow;
+		if (i == t->count && !v->faults)
+			break;
+		if (i < t->count)
+			seq_printf(m, "%016llx-%016llx", v->start, v->end);
+		else
+			seq_printf(m, "%-33s", "(overflow)");
+		seq_printf(m, " %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
+			   v->faults, v->read, v->write, v->exec, v->kernel_mode,
+			   v->minor, v->major, v->retry, v->error);
+	}
+	seq_puts(m, "duration histogram (ns >= 2^i: count):");
+	for (i = 0; i < PTWALK_FT_HIST; i++)
+		if (t->hist[i])
+			seq_printf(m, " %u:%llu", i, t->hist[i]);
+	seq_putc(m, '\n');
+}

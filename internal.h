@@ -97,6 +97,12 @@ int ptw_read_vm_events(struct ptwalk_vmstat_item *items);
 void ptw_read_faults(struct task_struct *task, bool children,
 		     struct ptwalk_faults *out);
 
+/* ---- live fault tracing (faulttrace.c) ---- */
+
+int ptw_fault_trace(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas);
+unsigned int ptw_fault_trace_max_vmas(void);
+void ptw_fault_trace_exit(void);
+
 /* ---- text rendering (format.c) ---- */
 
 void ptw_format_xlate(struct seq_file *m, const struct ptw_target *t,
@@ -106,6 +112,8 @@ void ptw_format_zones_header(struct seq_file *m);
 void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *items,
 		       unsigned int n);
 void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f);
+void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace *t,
+			    const struct ptwalk_ft_vma *vmas);
 const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
@@ -113,6 +121,7 @@ const char *ptw_level_name(unsigned int level);
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t);
 int ptw_may_inspect_task(const struct file *file, struct task_struct *task);
 bool ptw_may_see_pfns(const struct file *file);
+int ptw_may_trace(const struct file *file);
 
 /* ---- faces ---- */
 

@@ -21,6 +21,7 @@ static void __exit ptwalk_exit(void)
 {
 	ptw_debugfs_exit();
 	ptw_chardev_exit();
+	ptw_fault_trace_exit();
 }
 
 module_init(ptwalk_init);

@@ -343,6 +343,148 @@ TEST_F(vm, faults_bad_input)
 	EXPECT_LT(0, req.min_flt);
 }
 
+static int ft_op(int fd, struct ptwalk_fault_trace *t, unsigned int op, pid_t pid,
+		 struct ptwalk_ft_vma *vmas, unsigned int room)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->op = op;
+	t->pid = pid;
+	t->vmas = (uintptr_t)vmas;
+	t->vma_size = sizeof(*vmas);
+	t->count = room;
+	return ioctl(fd, PTWALK_IOC_FAULT_TRACE, t) ? -errno : 0;
+}
+
+TEST_F(vm, trace_bad_ops)
+{
+	struct ptwalk_fault_trace t;
+
+	/* whatever ran before: stop and discard, back to "never started" */
+	ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0);
+	ft_op(self->fd, &t, PTWALK_FT_RESET, 0, NULL, 0);
+	EXPECT_EQ(-ENODATA, ft_op(self->fd, &t, PTWALK_FT_READ, 0, NULL, 0));
+	EXPECT_EQ(-ENODATA, ft_op(self->fd, &t, PTWALK_FT_RESET, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, ft_op(self->fd, &t, 99, 0, NULL, 0));
+	EXPECT_EQ(-ESRCH, ft_op(self->fd, &t, PTWALK_FT_START, 0x3fffffff, NULL, 0));
+	EXPECT_EQ(-EINVAL, ft_op(self->fd, &t, PTWALK_FT_START, 0, NULL, 0));
+	EXPECT_EQ(-ENXIO, ft_op(self->fd, &t, PTWALK_FT_START, 2, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, getpid(), NULL, 0));
+	EXPECT_EQ(1, t.running);
+	EXPECT_EQ(-EBUSY, ft_op(self->fd, &t, PTWALK_FT_START, getpid(), NULL, 0));
+	t.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULT_TRACE, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t = (struct ptwalk_fault_trace){ .size = sizeof(t), .op = PTWALK_FT_READ,
+					 .vma_size = 4, .count = 1 };
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_FAULT_TRACE, &t));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	EXPECT_EQ(0, t.running);
+	EXPECT_EQ(-EINVAL, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	EXPECT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, NULL, 0));
+	EXPECT_EQ(getpid(), t.traced_pid);
+}
+
+/* N fresh pages written in one VMA: >= N minor write faults there, none elsewhere. */
+TEST_F(vm, trace_counts_faults_by_vma)
+{
+	static struct ptwalk_ft_vma v[256];
+	const unsigned int npages = 64;
+	struct ptwalk_fault_trace t;
+	uint64_t others = 0, hist = 0, all = 0;
+	int ready[2], go[2], found = 0;
+	unsigned int i;
+	char *p;
+	pid_t pid;
+	char c;
+
+	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		c = 0;
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < npages; i++)
+			p[i * SZ_4K] = 1;
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	usleep(100000);		/* let the child settle into read() */
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(pid, t.traced_pid);
+	EXPECT_EQ(0, t.nmissed);
+	for (i = 0; i < t.count; i++) {
+		all += v[i].faults;
+		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end) {
+			found = 1;
+			EXPECT_LE(npages, v[i].faults);
+			EXPECT_LE(npages, v[i].write);
+			EXPECT_LE(npages, v[i].minor);
+			EXPECT_EQ(0, v[i].major);
+			EXPECT_EQ(0, v[i].error);
+			EXPECT_EQ(v[i].faults, v[i].minor + v[i].major + v[i].retry + v[i].error);
+		} else {
+			others += v[i].faults;
+		}
+	}
+	for (i = 0; i < PTWALK_FT_HIST; i++)
+		hist += t.hist[i];
+	EXPECT_TRUE(found);
+	EXPECT_EQ(0, others) TH_LOG("%llu faults outside the touched VMA",
+				    (unsigned long long)others);
+	EXPECT_EQ(all + t.overflow.faults, hist);
+}
+
+/* The traced process exits mid-trace: counters stay, nothing complains. */
+TEST_F(vm, trace_target_exits)
+{
+	static struct ptwalk_ft_vma v[256];
+	struct ptwalk_fault_trace t;
+	uint64_t all = 0;
+	unsigned int i;
+	int go[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		toucher(NULL);
+		_exit(0);
+	}
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	EXPECT_EQ(1, t.running);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	for (i = 0; i < t.count; i++)
+		all += v[i].faults;
+	EXPECT_LE(256, all);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_RESET, 0, NULL, 0));
+	EXPECT_EQ(0, t.total_vmas);
+	EXPECT_EQ(-ENODATA, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+}
+
 static int slurp(const char *cmd, char *buf, size_t len)
 {
 	FILE *f = popen(cmd, "r");
@@ -378,6 +520,10 @@ TEST(debugfs_and_cli)
 	ASSERT_EQ(0, slurp(cmd, buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "\"maj_flt\""));
 	EXPECT_EQ(1, slurp("ptwalk faults 999999999 2>/dev/null", buf, sizeof(buf)));
+	snprintf(cmd, sizeof(cmd), "ptwalk faults --json %d --trace 1 2>/dev/null", getpid());
+	ASSERT_EQ(0, slurp(cmd, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\"hist_log2_ns\""));
+	EXPECT_EQ(2, slurp("ptwalk faults 1 --trace xyz 2>/dev/null", buf, sizeof(buf)));
 }
 
 TEST_HARNESS_MAIN

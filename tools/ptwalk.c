@@ -2,7 +2,8 @@
 /*
  * ptwalk: command-line face of ptwalk.ko.
  *   ptwalk [--json] translate PID ADDR...
- *   ptwalk [--json] zones | vmstat | faults PID
+ *   ptwalk [--json] zones [--watch SECONDS] | vmstat
+ *   ptwalk [--json] faults PID [--trace SECONDS]
  * Parses arguments, calls the ioctls, hands the answers to render.c.
  * Exit: 0 every address translated (present or not), 1 any failed,
  * 2 usage error.
@@ -10,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,18 +24,30 @@
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
 
+static int opt_watch = -1;	/* zones --watch SECONDS */
+static int opt_trace = -1;	/* faults --trace SECONDS */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ptwalk [--json] translate PID ADDR...\n"
-		"       ptwalk [--json] zones\n"
+		"       ptwalk [--json] zones [--watch SECONDS]\n"
 		"       ptwalk [--json] vmstat\n"
-		"       ptwalk [--json] faults PID\n"
+		"       ptwalk [--json] faults PID [--trace SECONDS]\n"
 		"  translate  walk PID's page tables for each ADDR (hex, 0x optional):\n"
 		"             every level's entry, the leaf, the VMA and the page\n"
 		"  zones      watermarks, free pages and free blocks of every zone\n"
 		"  vmstat     fault and reclaim events of the whole system\n"
-		"  faults     minor/major faults of PID, all threads and reaped children\n"
+		"  faults     minor/major faults of PID, all threads and reaped children;\n"
+		"             --trace: trace them live by VMA for SECONDS (root)\n"
+		"  --watch    print the zones again every second for SECONDS\n"
 		"  --json     print JSON instead of text\n");
 }
 
@@ -170,6 +185,7 @@ static int cmd_translate(int argc, char **argv, int json)
 static int cmd_zones(int argc, char **argv, int json)
 {
 	struct ptwalk_zone zones[64];
+	int i;
 	struct ptwalk_zones req = {
 		.size = sizeof(req),
 		.zone_size = sizeof(zones[0]),
@@ -186,15 +202,24 @@ static int cmd_zones(int argc, char **argv, int json)
 	fd = open_device();
 	if (fd < 0)
 		return EXIT_FAILED;
-	if (ioctl(fd, PTWALK_IOC_ZONES, &req)) {
-		fprintf(stderr, "ptwalk: zones: %s\n", ptw_strerror(errno));
-		return EXIT_FAILED;
+	for (i = 0;; i++) {
+		req.count = 64;
+		if (ioctl(fd, PTWALK_IOC_ZONES, &req)) {
+			fprintf(stderr, "ptwalk: zones: %s\n", ptw_strerror(errno));
+			return EXIT_FAILED;
+		}
+		if (opt_watch >= 0 && !json)
+			printf("--- %d s\n", i);
+		if (json)
+			print_json(render_zones_json(zones, req.count));
+		else
+			render_zones_text(stdout, zones, req.count);
+		fflush(stdout);
+		if (i >= opt_watch || interrupted)
+			break;
+		sleep(1);
 	}
 	close(fd);
-	if (json)
-		print_json(render_zones_json(zones, req.count));
-	else
-		render_zones_text(stdout, zones, req.count);
 	return 0;
 }
 
@@ -229,6 +254,67 @@ static int cmd_vmstat(int argc, char **argv, int json)
 	return 0;
 }
 
+static int fault_trace_op(int fd, struct ptwalk_fault_trace *t, unsigned int op,
+			  struct ptwalk_ft_vma *vmas, unsigned int room)
+{
+	t->size = sizeof(*t);
+	t->op = op;
+	t->vmas = (uintptr_t)vmas;
+	t->vma_size = sizeof(*vmas);
+	t->count = room;
+	return ioctl(fd, PTWALK_IOC_FAULT_TRACE, t) ? -errno : 0;
+}
+
+static uint64_t trace_total(const struct ptwalk_fault_trace *t,
+			    const struct ptwalk_ft_vma *vmas, int major)
+{
+	uint64_t sum = major ? t->overflow.major : t->overflow.faults;
+	unsigned int i;
+
+	for (i = 0; i < t->count; i++)
+		sum += major ? vmas[i].major : vmas[i].faults;
+	return sum;
+}
+
+/* Trace @pid for @secs seconds, a live line each second, the table at the end. */
+static int trace_faults(int fd, int pid, int secs, int json)
+{
+	static struct ptwalk_ft_vma vmas[4096];
+	struct ptwalk_fault_trace t = { .pid = pid };
+	FILE *live = json ? stderr : stdout;
+	int err, i;
+
+	err = fault_trace_op(fd, &t, PTWALK_FT_START, vmas, 0);
+	if (err) {
+		fprintf(stderr, "ptwalk: trace pid %d: %s\n", pid,
+			err == -EBUSY ? "a trace is already running" : ptw_strerror(-err));
+		return EXIT_FAILED;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (i = 1; i <= secs && !interrupted; i++) {
+		sleep(1);
+		if (fault_trace_op(fd, &t, PTWALK_FT_READ, vmas, 4096))
+			break;
+		fprintf(live, "%3d s  faults %" PRIu64 "  major %" PRIu64 "  VMAs %u  missed %" PRIu64 "\n",
+			i, trace_total(&t, vmas, 0), trace_total(&t, vmas, 1), t.total_vmas,
+			(uint64_t)t.nmissed);
+		fflush(live);
+	}
+	err = fault_trace_op(fd, &t, PTWALK_FT_STOP, vmas, 0);
+	if (!err)
+		err = fault_trace_op(fd, &t, PTWALK_FT_READ, vmas, 4096);
+	if (err) {
+		fprintf(stderr, "ptwalk: trace: %s\n", ptw_strerror(-err));
+		return EXIT_FAILED;
+	}
+	if (json)
+		print_json(render_trace_json(&t, vmas));
+	else
+		render_trace_text(stdout, &t, vmas);
+	return 0;
+}
+
 static int cmd_faults(int argc, char **argv, int json)
 {
 	struct ptwalk_faults req = { .size = sizeof(req), .flags = PTWALK_FAULTS_CHILDREN };
@@ -246,6 +332,12 @@ static int cmd_faults(int argc, char **argv, int json)
 		fprintf(stderr, "ptwalk: pid %d: %s\n", pid, ptw_strerror(errno));
 		return EXIT_FAILED;
 	}
+	if (opt_trace >= 0) {
+		int ret = trace_faults(fd, pid, opt_trace, json);
+
+		close(fd);
+		return ret;
+	}
 	close(fd);
 	if (json)
 		print_json(render_faults_json(pid, &req));
@@ -259,14 +351,25 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "trace", required_argument, NULL, 't' },
 		{ 0 }
 	};
 	int json = 0, c;
+	char *end;
 
 	/* Options may come before or after the command (GNU permutation). */
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jhw:t:", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
+		} else if (c == 'w' || c == 't') {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 0 || v > 86400) {
+				fprintf(stderr, "ptwalk: bad number of seconds '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			*(c == 'w' ? &opt_watch : &opt_trace) = (int)v;
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;

@@ -343,3 +343,86 @@ struct json_object *render_faults_json(int pid, const struct ptwalk_faults *f)
 	json_object_object_add(o, "cmaj_flt", json_object_new_int64(f->cmaj_flt));
 	return o;
 }
+
+static const char *const ft_cols[] = {
+	"faults", "read", "write", "exec", "kernel", "minor", "major", "retry", "error",
+};
+
+static void ft_values(const struct ptwalk_ft_vma *v, uint64_t out[9])
+{
+	uint64_t vals[9] = { v->faults, v->read, v->write, v->exec, v->kernel_mode,
+			     v->minor, v->major, v->retry, v->error };
+
+	memcpy(out, vals, sizeof(vals));
+}
+
+void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
+		       const struct ptwalk_ft_vma *vmas)
+{
+	uint64_t vals[9];
+	unsigned int i, j;
+
+	fprintf(out, "PID %d  traced %.1f s  VMAs %u (max %u)  missed %" PRIu64 "\n",
+		t->traced_pid, t->elapsed_ns / 1e9, t->total_vmas, t->max_vmas,
+		(uint64_t)t->nmissed);
+	fprintf(out, "%-33s", "VMA");
+	for (j = 0; j < 9; j++)
+		fprintf(out, " %8s", ft_cols[j]);
+	fputc('\n', out);
+	for (i = 0; i <= t->count; i++) {
+		const struct ptwalk_ft_vma *v = i < t->count ? &vmas[i] : &t->overflow;
+
+		if (i == t->count && !v->faults)
+			break;
+		if (i < t->count)
+			fprintf(out, "%016" PRIx64 "-%016" PRIx64, (uint64_t)v->start,
+				(uint64_t)v->end);
+		else
+			fprintf(out, "%-33s", "(overflow)");
+		ft_values(v, vals);
+		for (j = 0; j < 9; j++)
+			fprintf(out, " %8" PRIu64, vals[j]);
+		fputc('\n', out);
+	}
+	fprintf(out, "fault duration:\n");
+	for (i = 0; i < PTWALK_FT_HIST; i++)
+		if (t->hist[i])
+			fprintf(out, "  >= %10" PRIu64 " ns  %" PRIu64 "\n", (uint64_t)1 << i,
+				(uint64_t)t->hist[i]);
+}
+
+static struct json_object *json_ft_vma(const struct ptwalk_ft_vma *v)
+{
+	struct json_object *o = json_object_new_object();
+	uint64_t vals[9];
+	unsigned int j;
+
+	json_object_object_add(o, "start", json_hex(v->start));
+	json_object_object_add(o, "end", json_hex(v->end));
+	ft_values(v, vals);
+	for (j = 0; j < 9; j++)
+		json_object_object_add(o, ft_cols[j], json_object_new_int64(vals[j]));
+	return o;
+}
+
+struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
+				      const struct ptwalk_ft_vma *vmas)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	json_object_object_add(o, "pid", json_object_new_int(t->traced_pid));
+	json_object_object_add(o, "elapsed_ns", json_object_new_int64(t->elapsed_ns));
+	json_object_object_add(o, "missed", json_object_new_int64(t->nmissed));
+	json_object_object_add(o, "max_vmas", json_object_new_int(t->max_vmas));
+	for (i = 0; i < t->count; i++)
+		json_object_array_add(a, json_ft_vma(&vmas[i]));
+	json_object_object_add(o, "vmas", a);
+	json_object_object_add(o, "overflow", json_ft_vma(&t->overflow));
+	a = json_object_new_array();
+	for (i = 0; i < PTWALK_FT_HIST; i++)
+		json_object_array_add(a, json_object_new_int64(t->hist[i]));
+	json_object_object_add(o, "hist_log2_ns", a);
+	return o;
+}

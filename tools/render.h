@@ -20,4 +20,9 @@ struct json_object *render_vmstat_json(const struct ptwalk_vmstat_item *it, unsi
 void render_faults_text(FILE *out, int pid, const struct ptwalk_faults *f);
 struct json_object *render_faults_json(int pid, const struct ptwalk_faults *f);
 
+void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
+		       const struct ptwalk_ft_vma *vmas);
+struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
+				      const struct ptwalk_ft_vma *vmas);
+
 #endif

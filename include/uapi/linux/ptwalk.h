@@ -277,12 +277,55 @@ struct ptwalk_faults {
 	__u64 cmaj_flt;
 };
 
+/* ---- live fault tracing of one process ---- */
+
+#define PTWALK_FT_START		1	/* register probes, clear counters */
+#define PTWALK_FT_STOP		2	/* unregister probes, keep counters */
+#define PTWALK_FT_RESET		3	/* clear counters */
+#define PTWALK_FT_READ		4	/* copy counters out */
+
+#define PTWALK_FT_HIST		32	/* log2(ns) buckets of fault duration */
+
+/* Fault counts of one VMA of the traced process (or of the overflow). */
+struct ptwalk_ft_vma {
+	__u64 start;
+	__u64 end;
+	__u64 faults;		/* handle_mm_fault() calls: retries count again */
+	__u64 read;
+	__u64 write;
+	__u64 exec;
+	__u64 kernel_mode;	/* kernel touching a user address (uaccess) */
+	__u64 minor;
+	__u64 major;		/* VM_FAULT_MAJOR: had to wait for I/O */
+	__u64 retry;		/* VM_FAULT_RETRY or COMPLETED: taken again */
+	__u64 error;		/* VM_FAULT_ERROR: SIGSEGV, SIGBUS, OOM */
+};
+
+struct ptwalk_fault_trace {
+	__u32 size;
+	__u32 op;		/* in: PTWALK_FT_* */
+	__s32 pid;		/* in (START): process to trace, with its threads */
+	__u32 flags;		/* in: must be 0 */
+	__u64 vmas;		/* in (READ): user pointer to count ptwalk_ft_vma */
+	__u32 vma_size;		/* in (READ): sizeof(struct ptwalk_ft_vma) */
+	__u32 count;		/* in: room in vmas[]; out: entries written */
+	__u32 total_vmas;	/* out: VMAs tracked (at most max_vmas) */
+	__u32 max_vmas;		/* out: faults beyond that land in overflow */
+	__s32 traced_pid;	/* out */
+	__u32 running;		/* out: 1 while probes are registered */
+	__u64 nmissed;		/* out: faults the probe could not follow */
+	__u64 elapsed_ns;	/* out: time traced so far */
+	struct ptwalk_ft_vma overflow;	/* out */
+	__u64 hist[PTWALK_FT_HIST];	/* out: faults by log2(duration ns) */
+};
+
 #define PTWALK_IOC_MAGIC	0xB7
 #define PTWALK_IOC_GET_INFO	_IOWR(PTWALK_IOC_MAGIC, 0x00, struct ptwalk_info)
 #define PTWALK_IOC_TRANSLATE	_IOWR(PTWALK_IOC_MAGIC, 0x01, struct ptwalk_translate)
 #define PTWALK_IOC_ZONES	_IOWR(PTWALK_IOC_MAGIC, 0x10, struct ptwalk_zones)
 #define PTWALK_IOC_VMSTAT	_IOWR(PTWALK_IOC_MAGIC, 0x11, struct ptwalk_vmstat)
 #define PTWALK_IOC_FAULTS	_IOWR(PTWALK_IOC_MAGIC, 0x12, struct ptwalk_faults)
+#define PTWALK_IOC_FAULT_TRACE	_IOWR(PTWALK_IOC_MAGIC, 0x13, struct ptwalk_fault_trace)
 
 /* Smallest sizes the module accepts (the first published layouts). */
 #define PTWALK_INFO_SIZE_VER0		48
@@ -293,5 +336,7 @@ struct ptwalk_faults {
 #define PTWALK_VMSTAT_SIZE_VER0		24
 #define PTWALK_VMSTAT_ITEM_SIZE_VER0	40
 #define PTWALK_FAULTS_SIZE_VER0		48
+#define PTWALK_FT_SIZE_VER0		408
+#define PTWALK_FT_VMA_SIZE_VER0		88
 
 #endif /* _UAPI_LINUX_PTWALK_H */
