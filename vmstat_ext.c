@@ -72,15 +72,17 @@ int ptw_visit_zones(const struct ptw_zone_ops *ops, void *priv)
 	return 0;
 }
 
-/* The events we report, named as /proc/vmstat names them. */
+/* The events we report, named and scaled as /proc/vmstat shows them. */
 static const struct {
 	enum vm_event_item item;
 	const char *name;
+	unsigned int divisor;	/* 0 or 1: as is */
 } vm_events[] = {
 	{ PGFAULT, "pgfault" },
 	{ PGMAJFAULT, "pgmajfault" },
-	{ PGPGIN, "pgpgin" },
-	{ PGPGOUT, "pgpgout" },
+	/* counted in 512-byte sectors, shown in KiB */
+	{ PGPGIN, "pgpgin", 2 },
+	{ PGPGOUT, "pgpgout", 2 },
 	{ PSWPIN, "pswpin" },
 	{ PSWPOUT, "pswpout" },
 	{ PGFREE, "pgfree" },
@@ -128,7 +130,7 @@ int ptw_read_vm_events(struct ptwalk_vmstat_item *items)
 	for (i = 0; i < ARRAY_SIZE(vm_events); i++) {
 		memset(&items[i], 0, sizeof(items[i]));
 		strscpy(items[i].name, vm_events[i].name, sizeof(items[i].name));
-		items[i].value = all[vm_events[i].item];
+		items[i].value = all[vm_events[i].item] / max(vm_events[i].divisor, 1U);
 	}
 	kfree(all);
 	return 0;

@@ -15,7 +15,8 @@ if [ -s "$kdir/versions" ] && dpkg-query -W "${pkgs[@]}" >/dev/null 2>&1 &&
    [ -d /usr/src/linux-source-6.1/scripts ]; then
 	ok=1
 	while read -r k; do
-		[ -e "$kdir/vmlinuz-$k" ] && [ -d "/usr/src/linux-headers-$k" ] || ok=0
+		[ -e "$kdir/vmlinuz-$k" ] && [ -s "$kdir/modules-$k/order" ] &&
+			[ -d "/usr/src/linux-headers-$k" ] || ok=0
 	done < "$kdir/versions"
 	[ $ok = 1 ] && exit 0
 fi
@@ -62,15 +63,39 @@ k612=$(kver_of bookworm-backports)
 apt-get install -y -qq --no-install-recommends \
 	"${pkgs[@]}" "linux-headers-$k61" "linux-headers-$k612" >/dev/null
 
-# The guests boot these kernels; unpack them, never install them on the host.
-mkdir -p "$kdir"
+# The guests boot these kernels; unpack them, never install them on the
+# host.  Keep zram and the modules it needs (swap for the swap tests),
+# uncompressed for busybox insmod, with their load order.
+guest_modules="zram"
 for k in "$k61" "$k612"; do
-	[ -e "$kdir/vmlinuz-$k" ] && continue
+	[ -e "$kdir/vmlinuz-$k" ] && [ -s "$kdir/modules-$k/order" ] && continue
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq "linux-image-$k" 2>/dev/null ||
-		apt-get download -qq "linux-image-$k-unsigned")
+	(cd "$tmp" && { apt-get download -qq "linux-image-$k" 2>/dev/null ||
+		apt-get download -qq "linux-image-$k-unsigned"; })
 	dpkg-deb -x "$tmp"/*.deb "$tmp/root"
 	cp "$tmp/root/boot/vmlinuz-$k" "$kdir/vmlinuz-$k"
+	mdir=$kdir/modules-$k
+	rm -rf "$mdir"
+	mkdir -p "$mdir"
+	: > "$mdir/order"
+	add_module() { # name: its dependencies first
+		local f dep
+		grep -qx "$1" "$mdir/order" && return
+		f=$(find "$tmp/root/lib/modules/$k" -name "$1.ko*" | sed -n 1p)
+		[ -n "$f" ] || { echo "install-deps: module $1 missing for $k" >&2; exit 1; }
+		case "$f" in
+		*.xz) xz -dc "$f" > "$mdir/$1.ko" ;;
+		*.zst) zstd -qdc "$f" > "$mdir/$1.ko" ;;
+		*) cp "$f" "$mdir/$1.ko" ;;
+		esac
+		for dep in $(modinfo -F depends "$mdir/$1.ko" | tr ',' ' '); do
+			add_module "$dep"
+		done
+		echo "$1" >> "$mdir/order"
+	}
+	for m in $guest_modules; do
+		add_module "$m"
+	done
 	rm -rf "$tmp"
 done
 

@@ -28,6 +28,9 @@
 #define MAP_HUGE_2MB	(21 << 26)
 #define MAP_HUGE_1GB	(30 << 26)
 #endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE	25
 #endif
@@ -394,6 +397,58 @@ TEST_F(ptw, cow_after_fork)
 	EXPECT_EQ(1, self->x.page.mapcount);
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(pid, NULL, 0);
+}
+
+static bool have_swap(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}
+
+/* Swapped-out pages: kind swap, with pagemap's swap type and offset. */
+TEST_F(ptw, swapped_out)
+{
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	int i, swapped = 0;
+
+	if (!have_swap())
+		SKIP(return, "no swap device");
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	touch(p, NPAGES * SZ_4K);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_PAGEOUT));
+	for (i = 0; i < NPAGES; i++) {
+		uintptr_t va = (uintptr_t)p + i * SZ_4K;
+		uint64_t pm;
+
+		check_page(_metadata, self->fd, getpid(), va, &self->x);
+		pm = pagemap_entry(getpid(), va);
+		if (!(pm & PM_SWAP))
+			continue;
+		swapped++;
+		EXPECT_FALSE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_SWAP, self->x.kind);
+		EXPECT_TRUE(self->x.valid & PTWALK_XV_SWAP);
+		EXPECT_EQ(pm & 0x1f, self->x.swap_type);
+		EXPECT_EQ((pm & PM_PFN_MASK) >> 5, self->x.swap_offset);
+		EXPECT_EQ(PTWALK_LEVEL_PTE, self->x.leaf_level);
+		EXPECT_EQ(PTWALK_STATE_LEAF, self->x.levels[PTWALK_LEVEL_PTE].state);
+	}
+	EXPECT_LT(NPAGES / 2, swapped) TH_LOG("only %d of %d pages swapped out", swapped, NPAGES);
+	/* and back in */
+	read_all(p, NPAGES * SZ_4K);
+	for (i = 0; i < NPAGES; i++) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		EXPECT_TRUE(self->x.present);
+	}
 }
 
 TEST_F(ptw, mprotect_readonly)

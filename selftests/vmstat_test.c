@@ -485,6 +485,64 @@ TEST_F(vm, trace_target_exits)
 	EXPECT_EQ(-ENODATA, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
 }
 
+/* Reading back swapped-out pages: major faults, in the trace and in /proc. */
+TEST_F(vm, trace_major_faults_from_swap)
+{
+	static struct ptwalk_ft_vma v[256];
+	const unsigned int npages = 64;
+	struct ptwalk_fault_trace t;
+	struct ptwalk_faults f = { .size = sizeof(f) };
+	int ready[2], go[2];
+	uint64_t major = 0;
+	long long st[4];
+	unsigned int i;
+	pid_t pid;
+	char c;
+	char *p;
+
+	if (access("/dev/zram0", F_OK) || system("grep -q zram0 /proc/swaps"))
+		SKIP(return, "no swap device");
+	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (i = 0; i < npages; i++)
+			p[i * SZ_4K] = 1;
+		madvise(p, npages * SZ_4K, 21 /* MADV_PAGEOUT */);
+		c = 0;
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < npages; i++)
+			c += p[i * SZ_4K];
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	f.pid = pid;
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_FAULTS, &f));
+	ASSERT_EQ(0, proc_stat_faults(pid, st));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < t.count; i++)
+		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end)
+			major = v[i].major;
+	EXPECT_LT(npages / 2, major) TH_LOG("major faults in the VMA: %llu",
+					    (unsigned long long)major);
+	EXPECT_LE(major, f.maj_flt);
+	EXPECT_EQ(st[2], (long long)f.maj_flt);
+}
+
 static int slurp(const char *cmd, char *buf, size_t len)
 {
 	FILE *f = popen(cmd, "r");
