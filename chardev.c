@@ -61,7 +61,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 	info.paging_levels = ptw_paging_levels();
 	info.page_shift = PAGE_SHIFT;
 	info.page_sizes = PAGE_SIZE | PMD_SIZE | PUD_SIZE;
-	info.features = PTWALK_FEAT_TRANSLATE | PTWALK_FEAT_VMSTAT;
+	info.features = PTWALK_FEAT_TRANSLATE | PTWALK_FEAT_VMSTAT | PTWALK_FEAT_WALK;
 	if (ptw_may_see_pfns(file))
 		info.features |= PTWALK_FEAT_PFN_VISIBLE;
 	info.user_va_end = ptw_user_va_end();
@@ -154,6 +154,80 @@ static long ioc_translate(struct file *file, void __user *uarg)
 out_free:
 	kfree(xs);
 	kfree(addrs);
+out_put:
+	ptw_target_put(&t);
+	return ret;
+}
+
+/* Records per mmap-lock hold of a WALK: bounds memory and lock hold time. */
+#define WALK_BATCH	512
+
+static long ioc_walk(struct file *file, void __user *uarg)
+{
+	struct ptwalk_walk req;
+	struct ptw_records v;
+	struct ptw_target t;
+	void __user *dst;
+	unsigned int written = 0, i;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_WALK_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.flags || req.mode > PTWALK_WALK_EXTENTS || !req.count ||
+	    req.record_size < PTWALK_RECORD_SIZE_VER0 || req.record_size > PAGE_SIZE ||
+	    req.start >= req.end || req.end > ptw_user_va_end() ||
+	    (req.match_all | req.match_none) >> PTWALK_NR_CATS)
+		return -EINVAL;
+	ret = ptw_target_get(req.pid, &t);
+	if (ret)
+		return ret;
+	ret = ptw_may_inspect(file, &t);
+	if (ret)
+		goto out_put;
+	v = (struct ptw_records) {
+		.pos = req.start,
+		.end = req.end,
+		.match_all = req.match_all,
+		.match_none = req.match_none,
+		.extents = req.mode == PTWALK_WALK_EXTENTS,
+		.show_pfns = ptw_may_see_pfns(file),
+	};
+	v.buf = kmalloc_array(WALK_BATCH, sizeof(*v.buf), GFP_KERNEL);
+	if (!v.buf) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	dst = u64_to_user_ptr(req.records);
+	while (v.pos < v.end && written < req.count) {
+		v.n = 0;
+		v.cap = min_t(unsigned int, WALK_BATCH, req.count - written);
+		ret = mmap_read_lock_killable(t.mm);
+		if (ret)
+			break;
+		ret = ptw_walk_records(t.mm, &v);
+		mmap_read_unlock(t.mm);
+		/* copy out only now, with no lock held */
+		for (i = 0; !ret && i < v.n; i++, written++)
+			ret = copy_reply_to_user(dst + (size_t)written * req.record_size,
+						 req.record_size, &v.buf[i], sizeof(v.buf[i]));
+		if (ret)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(v.buf);
+	req.count = written;
+	req.next = v.pos;
+	if (!ret || ret == -EINTR) {
+		int cret = copy_reply_to_user(uarg, usize, &req, sizeof(req));
+
+		ret = cret ?: ret;
+	}
 out_put:
 	ptw_target_put(&t);
 	return ret;
@@ -309,6 +383,8 @@ static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioc_get_info(file, uarg);
 	case _IOC_NR(PTWALK_IOC_TRANSLATE):
 		return ioc_translate(file, uarg);
+	case _IOC_NR(PTWALK_IOC_WALK):
+		return ioc_walk(file, uarg);
 	case _IOC_NR(PTWALK_IOC_ZONES):
 		return ioc_zones(file, uarg);
 	case _IOC_NR(PTWALK_IOC_VMSTAT):

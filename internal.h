@@ -85,6 +85,22 @@ u64 ptw_user_va_end(void);
 void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x);
 void ptw_hide_pfns(struct ptwalk_xlate *x);
 
+/* ---- the records/extents visitor (walk.c) ---- */
+
+struct ptw_records {
+	unsigned long pos;	/* next address to visit */
+	unsigned long end;
+	u64 match_all;
+	u64 match_none;
+	bool extents;
+	bool show_pfns;
+	struct ptwalk_record *buf;
+	unsigned int n;
+	unsigned int cap;
+};
+
+int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);
+
 /* ---- zones, vm events, faults (vmstat_ext.c) ---- */
 
 struct ptw_zone_ops {

@@ -131,7 +131,8 @@ enum {
 /* ptwalk_info.features */
 #define PTWALK_FEAT_PFN_VISIBLE	(1ULL << 0)	/* caller sees PFNs */
 #define PTWALK_FEAT_TRANSLATE	(1ULL << 1)
-#define PTWALK_FEAT_VMSTAT	(1ULL << 2)	/* ZONES, VMSTAT, FAULTS */
+#define PTWALK_FEAT_VMSTAT	(1ULL << 2)	/* ZONES, VMSTAT, FAULTS, FAULT_TRACE */
+#define PTWALK_FEAT_WALK	(1ULL << 3)
 
 struct ptwalk_info {
 	__u32 size;		/* in: sizeof(struct ptwalk_info) */
@@ -319,9 +320,64 @@ struct ptwalk_fault_trace {
 	__u64 hist[PTWALK_FT_HIST];	/* out: faults by log2(duration ns) */
 };
 
+/* ---- streamed walk of a range: records or extents ---- */
+
+/* Categories of a page or run, for filtering (bits of match_all/none). */
+enum {
+	PTWALK_CAT_PRESENT = 0,
+	PTWALK_CAT_SWAPPED = 1,
+	PTWALK_CAT_NONE = 2,		/* in a VMA, never faulted in */
+	PTWALK_CAT_DIRTY = 3,
+	PTWALK_CAT_SOFT_DIRTY = 4,
+	PTWALK_CAT_ACCESSED = 5,
+	PTWALK_CAT_HUGE = 6,		/* mapped by a PMD or PUD leaf */
+	PTWALK_CAT_ZERO = 7,
+	PTWALK_CAT_FILE = 8,
+	PTWALK_CAT_ANON = 9,
+	PTWALK_CAT_WRITABLE = 10,
+	PTWALK_CAT_EXEC = 11,
+	PTWALK_CAT_WX = 12,		/* writable and executable */
+	PTWALK_NR_CATS
+};
+
+#define PTWALK_WALK_RECORDS	0	/* one record per leaf entry */
+#define PTWALK_WALK_EXTENTS	1	/* runs contiguous in va and pa, equal attributes */
+
+/* One leaf (records) or one run of leaves (extents). */
+struct ptwalk_record {
+	__u64 va;		/* first byte */
+	__u64 length;		/* bytes */
+	__u64 pfn;		/* of va; 0 when not present or not visible */
+	__u64 entry;		/* raw leaf entry of va (PFN bits cleared if not visible) */
+	__u64 flags;		/* 1 << PTWALK_EF_* of the leaf */
+	__u64 cats;		/* 1 << PTWALK_CAT_* */
+	__u64 vma_start;	/* the VMA it belongs to */
+	__u32 page_size_shift;	/* 12, 21 or 30 */
+	__u8 kind;		/* PTWALK_KIND_* */
+	__u8 level;		/* PTWALK_LEVEL_* of the leaf */
+	__u8 present;
+	__u8 pad;
+};
+
+struct ptwalk_walk {
+	__u32 size;		/* in: sizeof(struct ptwalk_walk) */
+	__s32 pid;		/* in */
+	__u64 start;		/* in: first address */
+	__u64 end;		/* in: address past the range */
+	__u32 mode;		/* in: PTWALK_WALK_* */
+	__u32 record_size;	/* in: sizeof(struct ptwalk_record) */
+	__u64 records;		/* in: user pointer */
+	__u32 count;		/* in: room in records[]; out: records written */
+	__u32 flags;		/* in: must be 0 */
+	__u64 match_all;	/* in: report only what has all these categories */
+	__u64 match_none;	/* in: ...and none of these */
+	__u64 next;		/* out: resume here; == end when the walk is done */
+};
+
 #define PTWALK_IOC_MAGIC	0xB7
 #define PTWALK_IOC_GET_INFO	_IOWR(PTWALK_IOC_MAGIC, 0x00, struct ptwalk_info)
 #define PTWALK_IOC_TRANSLATE	_IOWR(PTWALK_IOC_MAGIC, 0x01, struct ptwalk_translate)
+#define PTWALK_IOC_WALK		_IOWR(PTWALK_IOC_MAGIC, 0x02, struct ptwalk_walk)
 #define PTWALK_IOC_ZONES	_IOWR(PTWALK_IOC_MAGIC, 0x10, struct ptwalk_zones)
 #define PTWALK_IOC_VMSTAT	_IOWR(PTWALK_IOC_MAGIC, 0x11, struct ptwalk_vmstat)
 #define PTWALK_IOC_FAULTS	_IOWR(PTWALK_IOC_MAGIC, 0x12, struct ptwalk_faults)
@@ -331,6 +387,8 @@ struct ptwalk_fault_trace {
 #define PTWALK_INFO_SIZE_VER0		48
 #define PTWALK_TRANSLATE_SIZE_VER0	40
 #define PTWALK_XLATE_SIZE_VER0		552
+#define PTWALK_WALK_SIZE_VER0		72
+#define PTWALK_RECORD_SIZE_VER0		64
 #define PTWALK_ZONES_SIZE_VER0		24
 #define PTWALK_ZONE_SIZE_VER0		320
 #define PTWALK_VMSTAT_SIZE_VER0		24

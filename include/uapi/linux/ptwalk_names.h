@@ -2,14 +2,14 @@
 /*
  * Names of ptwalk's levels, kinds and flag bits: one table that both the
  * module's text files and the CLI print from, so a flag has one name
- * everywhere.  Include it only where every table is used.
+ * everywhere.  A file may use only some tables: the rest are marked unused.
  */
 #ifndef _UAPI_LINUX_PTWALK_NAMES_H
 #define _UAPI_LINUX_PTWALK_NAMES_H
 
 #include "ptwalk.h"
 
-static const char *const ptwalk_level_names[PTWALK_NR_LEVELS] = {
+static const char *const ptwalk_level_names[PTWALK_NR_LEVELS] __attribute__((__unused__)) = {
 	[PTWALK_LEVEL_PGD] = "pgd",
 	[PTWALK_LEVEL_P4D] = "p4d",
 	[PTWALK_LEVEL_PUD] = "pud",
@@ -17,7 +17,7 @@ static const char *const ptwalk_level_names[PTWALK_NR_LEVELS] = {
 	[PTWALK_LEVEL_PTE] = "pte",
 };
 
-static const char *const ptwalk_state_names[PTWALK_NR_STATES] = {
+static const char *const ptwalk_state_names[PTWALK_NR_STATES] __attribute__((__unused__)) = {
 	[PTWALK_STATE_UNUSED] = "-",
 	[PTWALK_STATE_TABLE] = "table",
 	[PTWALK_STATE_LEAF] = "leaf",
@@ -26,7 +26,7 @@ static const char *const ptwalk_state_names[PTWALK_NR_STATES] = {
 	[PTWALK_STATE_FOLDED] = "folded",
 };
 
-static const char *const ptwalk_kind_names[PTWALK_NR_KINDS] = {
+static const char *const ptwalk_kind_names[PTWALK_NR_KINDS] __attribute__((__unused__)) = {
 	[PTWALK_KIND_UNMAPPED] = "unmapped",
 	[PTWALK_KIND_NONE] = "none",
 	[PTWALK_KIND_NORMAL] = "normal",
@@ -44,7 +44,7 @@ static const char *const ptwalk_kind_names[PTWALK_NR_KINDS] = {
 	[PTWALK_KIND_BAD] = "bad",
 };
 
-static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS] = {
+static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS] __attribute__((__unused__)) = {
 	[PTWALK_EF_PRESENT] = "present",
 	[PTWALK_EF_RW] = "rw",
 	[PTWALK_EF_USER] = "user",
@@ -65,7 +65,7 @@ static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS] = {
 	[PTWALK_EF_SWP_EXCLUSIVE] = "swp-exclusive",
 };
 
-static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS] = {
+static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS] __attribute__((__unused__)) = {
 	[PTWALK_PF_LRU] = "lru",
 	[PTWALK_PF_ACTIVE] = "active",
 	[PTWALK_PF_REFERENCED] = "referenced",
@@ -88,7 +88,7 @@ static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS] = {
 	[PTWALK_PF_HWPOISON] = "hwpoison",
 };
 
-static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS] = {
+static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS] __attribute__((__unused__)) = {
 	[PTWALK_VF_READ] = "read",
 	[PTWALK_VF_WRITE] = "write",
 	[PTWALK_VF_EXEC] = "exec",
@@ -104,6 +104,22 @@ static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS] = {
 	[PTWALK_VF_DONTDUMP] = "dontdump",
 	[PTWALK_VF_FILE] = "file",
 	[PTWALK_VF_ANON] = "anon",
+};
+
+static const char *const ptwalk_cat_names[PTWALK_NR_CATS] __attribute__((__unused__)) = {
+	[PTWALK_CAT_PRESENT] = "present",
+	[PTWALK_CAT_SWAPPED] = "swapped",
+	[PTWALK_CAT_NONE] = "none",
+	[PTWALK_CAT_DIRTY] = "dirty",
+	[PTWALK_CAT_SOFT_DIRTY] = "soft-dirty",
+	[PTWALK_CAT_ACCESSED] = "accessed",
+	[PTWALK_CAT_HUGE] = "huge",
+	[PTWALK_CAT_ZERO] = "zero",
+	[PTWALK_CAT_FILE] = "file",
+	[PTWALK_CAT_ANON] = "anon",
+	[PTWALK_CAT_WRITABLE] = "writable",
+	[PTWALK_CAT_EXEC] = "exec",
+	[PTWALK_CAT_WX] = "wx",
 };
 
 #endif /* _UAPI_LINUX_PTWALK_NAMES_H */
