@@ -9,7 +9,8 @@
 
 #include "ptwalk.h"
 
-static const char *const ptwalk_level_names[PTWALK_NR_LEVELS] __attribute__((__unused__)) = {
+static const char *const ptwalk_level_names[PTWALK_NR_LEVELS]
+__attribute__((__unused__)) = {
 	[PTWALK_LEVEL_PGD] = "pgd",
 	[PTWALK_LEVEL_P4D] = "p4d",
 	[PTWALK_LEVEL_PUD] = "pud",
@@ -17,7 +18,8 @@ static const char *const ptwalk_level_names[PTWALK_NR_LEVELS] __attribute__((__u
 	[PTWALK_LEVEL_PTE] = "pte",
 };
 
-static const char *const ptwalk_state_names[PTWALK_NR_STATES] __attribute__((__unused__)) = {
+static const char *const ptwalk_state_names[PTWALK_NR_STATES]
+__attribute__((__unused__)) = {
 	[PTWALK_STATE_UNUSED] = "-",
 	[PTWALK_STATE_TABLE] = "table",
 	[PTWALK_STATE_LEAF] = "leaf",
@@ -26,7 +28,8 @@ static const char *const ptwalk_state_names[PTWALK_NR_STATES] __attribute__((__u
 	[PTWALK_STATE_FOLDED] = "folded",
 };
 
-static const char *const ptwalk_kind_names[PTWALK_NR_KINDS] __attribute__((__unused__)) = {
+static const char *const ptwalk_kind_names[PTWALK_NR_KINDS]
+__attribute__((__unused__)) = {
 	[PTWALK_KIND_UNMAPPED] = "unmapped",
 	[PTWALK_KIND_NONE] = "none",
 	[PTWALK_KIND_NORMAL] = "normal",
@@ -44,7 +47,8 @@ static const char *const ptwalk_kind_names[PTWALK_NR_KINDS] __attribute__((__unu
 	[PTWALK_KIND_BAD] = "bad",
 };
 
-static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS] __attribute__((__unused__)) = {
+static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS]
+__attribute__((__unused__)) = {
 	[PTWALK_EF_PRESENT] = "present",
 	[PTWALK_EF_RW] = "rw",
 	[PTWALK_EF_USER] = "user",
@@ -65,7 +69,8 @@ static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS] __attrib
 	[PTWALK_EF_SWP_EXCLUSIVE] = "swp-exclusive",
 };
 
-static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS] __attribute__((__unused__)) = {
+static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS]
+__attribute__((__unused__)) = {
 	[PTWALK_PF_LRU] = "lru",
 	[PTWALK_PF_ACTIVE] = "active",
 	[PTWALK_PF_REFERENCED] = "referenced",
@@ -88,7 +93,8 @@ static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS] __attribut
 	[PTWALK_PF_HWPOISON] = "hwpoison",
 };
 
-static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS] __attribute__((__unused__)) = {
+static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS]
+__attribute__((__unused__)) = {
 	[PTWALK_VF_READ] = "read",
 	[PTWALK_VF_WRITE] = "write",
 	[PTWALK_VF_EXEC] = "exec",
@@ -106,7 +112,8 @@ static const char *const ptwalk_vma_flag_names[PTWALK_NR_VMA_FLAGS] __attribute_
 	[PTWALK_VF_ANON] = "anon",
 };
 
-static const char *const ptwalk_cat_names[PTWALK_NR_CATS] __attribute__((__unused__)) = {
+static const char *const ptwalk_cat_names[PTWALK_NR_CATS]
+__attribute__((__unused__)) = {
 	[PTWALK_CAT_PRESENT] = "present",
 	[PTWALK_CAT_SWAPPED] = "swapped",
 	[PTWALK_CAT_NONE] = "none",
