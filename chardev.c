@@ -134,14 +134,18 @@ static long ioc_translate(struct file *file, void __user *uarg)
 		ret = translate_chunk(&t, addrs, xs, n);
 		if (ret)
 			break;
-		for (i = 0; i < n && !ret; i++) {
+		for (i = 0; i < n; i++) {
 			if (!show_pfns)
 				ptw_hide_pfns(&xs[i]);
 			ret = copy_reply_to_user(ures + (size_t)(done + i) * req.xlate_size,
 						 req.xlate_size, &xs[i], sizeof(xs[i]));
+			if (ret)
+				break;
 		}
-		if (ret)
+		if (ret) {
+			done += i;	/* results before i are in place */
 			break;
+		}
 		if (fatal_signal_pending(current)) {
 			done += n;
 			ret = -EINTR;

@@ -188,7 +188,10 @@ static ssize_t translate_write(struct file *file, const char __user *ubuf,
 	ret = read_user_line(ubuf, len, buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
+	/* a read on this fd runs translate_show() under m->lock */
+	mutex_lock(&m->lock);
 	ret = parse_translate(buf, req);
+	mutex_unlock(&m->lock);
 	if (ret)
 		return ret;
 	mutex_lock(&default_lock);

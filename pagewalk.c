@@ -186,18 +186,26 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		    unsigned long end, bool *changed)
 {
 	struct ptw_entry e;
-	spinlock_t *ptl;	/* the page-table lock of the entry */
+	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *ptep;
-	int ret;
+	int ret = 0;
 
+	/*
+	 * As __pte_offset_map(): only a PMD read inside the RCU section
+	 * points to a table that cannot be freed before we lock it.
+	 */
 	rcu_read_lock();
+	if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
+		*changed = true;
+		rcu_read_unlock();
+		return 0;
+	}
 	ptep = pte_offset_kernel(&pmd, addr);
 	ptl = pte_lockptr(w->mm, &pmd);
 	spin_lock(ptl);
-	/* The table may have been detached and freed since pmd was read. */
+	/* ...and it may have been detached since: the lock now tells */
 	if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
 		*changed = true;
-		ret = 0;
 		goto out;
 	}
 	ret = emit(w, pmde);
@@ -276,6 +284,7 @@ static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
 	unsigned long next;
 	struct ptw_entry e;
 	spinlock_t *ptl;	/* the page-table lock of the entry */
+	bool present;
 	pud_t pud;
 	int ret;
 
@@ -285,16 +294,21 @@ retry:
 		pud = READ_ONCE(*pudp);
 		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE,
 			   pud_index(addr), pud_val(pud), pudp);
+		/*
+		 * pud_present() ignores _PAGE_PROTNONE and pud_leaf() wants
+		 * _PAGE_PRESENT: read a PROT_NONE 1G leaf as hugetlb does.
+		 */
+		present = pte_present(__pte(pud_val(pud)));
 		if (pud_none(pud)) {
 			e.type = PTW_NONE;
 			ret = emit(w, &e);
-		} else if (!pud_present(pud) || pud_leaf(pud)) {
+		} else if (!present || (pud_val(pud) & _PAGE_PSE)) {
 			ptl = pud_lock(w->mm, pudp);
 			if (pud_val(pud) != pud_val(READ_ONCE(*pudp))) {
 				spin_unlock(ptl);
 				goto retry;
 			}
-			if (pud_present(pud))
+			if (present)
 				set_present_pud(w, &e, pud);
 			else
 				set_swap_leaf(&e);

@@ -6,6 +6,7 @@
  */
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/bits.h>
 #include <linux/string.h>
 #include "internal.h"
 
@@ -107,4 +108,7 @@ void ptw_hide_pfns(struct ptwalk_xlate *x)
 		x->levels[i].entry &= ~(u64)PTE_PFN_MASK;
 		x->levels[i].entry_phys = 0;
 	}
+	/* a non-present leaf keeps its (inverted) offset in bits 9..58 */
+	if (!x->present)
+		x->levels[x->leaf_level].entry &= ~GENMASK_ULL(58, 9);
 }

@@ -5,6 +5,7 @@
  * while walking.  The caller drains the buffer and resumes at v->next.
  */
 #include <linux/mm.h>
+#include <linux/bits.h>
 #include <linux/string.h>
 #include "internal.h"
 
@@ -80,7 +81,8 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 		r.pfn = e->pfn + ((start - e->start) >> PAGE_SHIFT);
 	if (!v->show_pfns) {
 		r.pfn = 0;
-		r.entry &= ~(u64)PTE_PFN_MASK;
+		/* present: the PFN; not present: the inverted offset (bits 9..58) */
+		r.entry &= e->present ? ~(u64)PTE_PFN_MASK : ~GENMASK_ULL(58, 9);
 	}
 	if (v->extents && v->n && extends(v, &v->buf[v->n - 1], &r)) {
 		v->buf[v->n - 1].length += r.length;

@@ -272,6 +272,14 @@ static void check_hugetlb(struct __test_metadata *_metadata, int fd,
 		EXPECT_TRUE(x.page.flags & PF(HUGETLB));
 		EXPECT_TRUE(x.vma.flags & VF(HUGETLB));
 	}
+	/* PROT_NONE keeps the leaf: pud_present() alone would call it swap */
+	ASSERT_EQ(0, mprotect(p, size, PROT_NONE));
+	check_page(_metadata, fd, getpid(), (uintptr_t)p + SZ_4K, &x);
+	EXPECT_TRUE(x.present);
+	EXPECT_EQ(PTWALK_KIND_HUGETLB, x.kind);
+	EXPECT_EQ(level, x.leaf_level);
+	EXPECT_TRUE(x.levels[level].flags & EF(PROTNONE));
+	EXPECT_FALSE(x.levels[level].flags & EF(PRESENT));
 	munmap(p, size);
 }
 
@@ -449,6 +457,156 @@ TEST_F(ptw, swapped_out)
 		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
 		EXPECT_TRUE(self->x.present);
 	}
+}
+
+static int walk(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsigned int mode,
+		uint64_t all, uint64_t none, struct ptwalk_record *r, unsigned int room,
+		uint64_t *next)
+{
+	struct ptwalk_walk req = {
+		.size = sizeof(req), .pid = pid, .start = start, .end = end, .mode = mode,
+		.record_size = sizeof(*r), .records = (uintptr_t)r, .count = room,
+		.match_all = all, .match_none = none,
+	};
+
+	if (ioctl(fd, PTWALK_IOC_WALK, &req))
+		return -errno;
+	if (next)
+		*next = req.next;
+	return (int)req.count;
+}
+
+#define CAT(x)	(1ULL << PTWALK_CAT_##x)
+
+/* Every 4K record of a half-touched region against pagemap; holes on request. */
+TEST_F(ptw, walk_records_match_pagemap)
+{
+	static struct ptwalk_record r[256];
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	uint64_t next;
+	int n, i;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	for (i = 0; i < NPAGES; i += 2)
+		p[i * SZ_4K] = 1;
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + NPAGES * SZ_4K,
+		 PTWALK_WALK_RECORDS, 0, 0, r, 256, &next);
+	ASSERT_EQ(NPAGES / 2, n);
+	EXPECT_EQ((uintptr_t)p + NPAGES * SZ_4K, next);
+	for (i = 0; i < n; i++) {
+		uint64_t pm = pagemap_entry(getpid(), r[i].va);
+
+		EXPECT_EQ((uintptr_t)p + 2 * i * SZ_4K, r[i].va);
+		EXPECT_EQ(SZ_4K, r[i].length);
+		EXPECT_EQ(12, r[i].page_size_shift);
+		EXPECT_TRUE(r[i].present);
+		EXPECT_EQ(pm & PM_PFN_MASK, r[i].pfn);
+		EXPECT_EQ(PTWALK_KIND_NORMAL, r[i].kind);
+		EXPECT_TRUE(r[i].cats & CAT(DIRTY));
+		EXPECT_TRUE(r[i].cats & CAT(ANON));
+		EXPECT_EQ((uintptr_t)p, r[i].vma_start);
+	}
+	/* the untouched half, asked for by category */
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + NPAGES * SZ_4K,
+		 PTWALK_WALK_RECORDS, CAT(NONE), 0, r, 256, NULL);
+	ASSERT_EQ(NPAGES / 2, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ((uintptr_t)p + (2 * i + 1) * SZ_4K, r[i].va);
+		EXPECT_FALSE(pagemap_entry(getpid(), r[i].va) & PM_PRESENT);
+		EXPECT_EQ(PTWALK_KIND_NONE, r[i].kind);
+	}
+}
+
+/* Extents: each claims va and pa contiguity; pagemap must agree page by page. */
+TEST_F(ptw, walk_extents_match_pagemap)
+{
+	static struct ptwalk_record r[1024];
+	size_t len = 4 * SZ_2M;
+	char *p = mmap_aligned(len, SZ_2M, 0);
+	uint64_t covered = 0, present = 0, off;
+	int n, i, huge = 0;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, SZ_2M * 2, MADV_HUGEPAGE));
+	ASSERT_EQ(0, madvise(p + 2 * SZ_2M, SZ_2M * 2, MADV_NOHUGEPAGE));
+	memset(p, 3, len);
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + len,
+		 PTWALK_WALK_EXTENTS, 0, 0, r, 1024, NULL);
+	ASSERT_LT(0, n);
+	for (i = 0; i < n; i++) {
+		for (off = 0; off < r[i].length; off += SZ_4K) {
+			uint64_t pm = pagemap_entry(getpid(), r[i].va + off);
+
+			ASSERT_TRUE(pm & PM_PRESENT);
+			ASSERT_EQ(r[i].pfn + off / SZ_4K, pm & PM_PFN_MASK)
+				TH_LOG("extent %d at +%#llx", i, (unsigned long long)off);
+		}
+		covered += r[i].length;
+		huge += r[i].page_size_shift == 21;
+	}
+	for (off = 0; off < len; off += SZ_4K)
+		present += !!(pagemap_entry(getpid(), (uintptr_t)p + off) & PM_PRESENT) * SZ_4K;
+	EXPECT_EQ(present, covered);
+	EXPECT_GE(n, 2);	/* THP and 4K runs never merge */
+	TH_LOG("%d extents for %zu bytes, %d of them THP", n, len, huge);
+}
+
+TEST_F(ptw, walk_cursor_and_filters)
+{
+	static struct ptwalk_record all[256], one[1];
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	uintptr_t start, end;
+	uint64_t next;
+	int n, i, got = 0;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	touch(p, NPAGES * SZ_4K);
+	ASSERT_EQ(0, mprotect(p, NPAGES * SZ_4K / 2, PROT_READ));
+	start = (uintptr_t)p;
+	end = start + NPAGES * SZ_4K;
+	n = walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0, all, 256, NULL);
+	ASSERT_EQ(NPAGES, n);
+	/* one record a call, resuming at next, gives the same walk */
+	while (start < end) {
+		ASSERT_EQ(1, walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0,
+				  one, 1, &next));
+		EXPECT_EQ(all[got].va, one[0].va);
+		EXPECT_EQ(all[got].pfn, one[0].pfn);
+		got++;
+		start = next;
+	}
+	EXPECT_EQ(NPAGES, got);
+	n = walk(self->fd, getpid(), (uintptr_t)p, end, PTWALK_WALK_RECORDS,
+		 CAT(WRITABLE), 0, all, 256, NULL);
+	ASSERT_EQ(NPAGES / 2, n);
+	for (i = 0; i < n; i++)
+		EXPECT_LE((uintptr_t)p + NPAGES * SZ_4K / 2, all[i].va);
+	n = walk(self->fd, getpid(), (uintptr_t)p, end, PTWALK_WALK_RECORDS,
+		 CAT(PRESENT), CAT(WRITABLE), all, 256, NULL);
+	EXPECT_EQ(NPAGES / 2, n);
+	EXPECT_EQ(0, walk(self->fd, getpid(), (uintptr_t)p, end, PTWALK_WALK_RECORDS,
+			  CAT(WX), 0, all, 256, NULL));
+	/* the whole address space in one go, as an extent list */
+	{
+		struct ptwalk_info info;
+
+		ASSERT_EQ(0, ptw_info(self->fd, &info));
+		n = walk(self->fd, getpid(), 0, info.user_va_end, PTWALK_WALK_EXTENTS, 0, 0,
+			 all, 256, &next);
+		EXPECT_LT(0, n);
+		EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, info.user_va_end + 1, 0, 0, 0,
+					all, 1, NULL));
+	}
+	/* bad requests */
+	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), end, start, 0, 0, 0, all, 1, NULL));
+	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, -1UL, 0, 0, 0, all, 1, NULL));
+	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, end, 7, 0, 0, all, 1, NULL));
+	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, end, 0, 1ULL << 40, 0, all, 1, NULL));
+	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, end, 0, 0, 0, all, 0, NULL));
+	EXPECT_EQ(-EFAULT, walk(self->fd, getpid(), (uintptr_t)p, end, 0, 0, 0, NULL, 4, NULL));
+	EXPECT_EQ(-ESRCH, walk(self->fd, 0x3fffffff, 0, end, 0, 0, 0, all, 1, NULL));
 }
 
 TEST_F(ptw, mprotect_readonly)
@@ -1008,6 +1166,18 @@ TEST_F_TIMEOUT(ptw, race_with_mapping_changes, 60)
 			}
 		}
 		n += 64;
+		{
+			static struct ptwalk_record r[512];
+			int k, got = walk(self->fd, getpid(), (uintptr_t)base,
+					  (uintptr_t)base + len, n & 64 ? PTWALK_WALK_EXTENTS :
+					  PTWALK_WALK_RECORDS, 0, 0, r, 512, NULL);
+
+			ASSERT_LE(0, got);
+			for (k = 0; k < got; k++) {
+				ASSERT_TRUE(r[k].va >= (uintptr_t)base &&
+					    r[k].va + r[k].length <= (uintptr_t)base + len);
+			}
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec < 4);
 	stop = 1;

@@ -11,6 +11,7 @@ extern const char *const *const ptw_kind_names;
 extern const char *const *const ptw_entry_flag_names;
 extern const char *const *const ptw_page_flag_names;
 extern const char *const *const ptw_vma_flag_names;
+extern const char *const *const ptw_cat_names;
 
 /* names[i], or "?" for a value newer than this tool. */
 const char *ptw_name(const char *const *names, unsigned int n, unsigned int i);

@@ -4,6 +4,7 @@
  *   ptwalk [--json] translate PID ADDR...
  *   ptwalk [--json] zones [--watch SECONDS] | vmstat
  *   ptwalk [--json] faults PID [--trace SECONDS]
+ *   ptwalk [--json] walk PID [START END] [--extents]
  * Parses arguments, calls the ioctls, hands the answers to render.c.
  * Exit: 0 every address translated (present or not), 1 any failed,
  * 2 usage error.
@@ -24,6 +25,7 @@
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
 
+static int opt_extents;
 static int opt_watch = -1;	/* zones --watch SECONDS */
 static int opt_trace = -1;	/* faults --trace SECONDS */
 static volatile sig_atomic_t interrupted;
@@ -41,6 +43,7 @@ static void usage(FILE *out)
 		"       ptwalk [--json] zones [--watch SECONDS]\n"
 		"       ptwalk [--json] vmstat\n"
 		"       ptwalk [--json] faults PID [--trace SECONDS]\n"
+		"       ptwalk [--json] walk PID [START END] [--extents]\n"
 		"  translate  walk PID's page tables for each ADDR (hex, 0x optional):\n"
 		"             every level's entry, the leaf, the VMA and the page\n"
 		"  zones      watermarks, free pages and free blocks of every zone\n"
@@ -48,6 +51,8 @@ static void usage(FILE *out)
 		"  faults     minor/major faults of PID, all threads and reaped children;\n"
 		"             --trace: trace them live by VMA for SECONDS (root)\n"
 		"  --watch    print the zones again every second for SECONDS\n"
+		"  walk       every mapped leaf of PID in [START, END) (hex; default all);\n"
+		"             --extents: runs contiguous in virtual and physical memory\n"
 		"  --json     print JSON instead of text\n");
 }
 
@@ -346,6 +351,59 @@ static int cmd_faults(int argc, char **argv, int json)
 	return 0;
 }
 
+static int cmd_walk(int argc, char **argv, int json)
+{
+	static struct ptwalk_record recs[4096];
+	struct json_object *arr = json ? json_object_new_array() : NULL;
+	struct ptwalk_info info;
+	uint64_t start = 0, end, total = 0;
+	int fd, pid;
+	unsigned int i;
+
+	if ((argc != 1 && argc != 3) || parse_pid(argv[0], &pid) ||
+	    (argc == 3 && (parse_addr(argv[1], &start) || parse_addr(argv[2], &end)))) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (get_info(fd, &info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (argc == 1)
+		end = info.user_va_end;
+	while (start < end) {
+		struct ptwalk_walk req = {
+			.size = sizeof(req), .pid = pid, .start = start, .end = end,
+			.mode = opt_extents ? PTWALK_WALK_EXTENTS : PTWALK_WALK_RECORDS,
+			.record_size = sizeof(recs[0]), .records = (uintptr_t)recs,
+			.count = 4096,
+		};
+
+		if (ioctl(fd, PTWALK_IOC_WALK, &req)) {
+			fprintf(stderr, "ptwalk: walk pid %d: %s\n", pid, ptw_strerror(errno));
+			return EXIT_FAILED;
+		}
+		for (i = 0; i < req.count; i++) {
+			if (json)
+				json_object_array_add(arr, render_record_json(&recs[i],
+					!!(info.features & PTWALK_FEAT_PFN_VISIBLE)));
+			else
+				render_record_text(stdout, &recs[i]);
+			total += recs[i].length;
+		}
+		start = req.next;
+	}
+	close(fd);
+	if (json)
+		print_json(arr);
+	else
+		printf("%" PRIu64 " KiB mapped\n", total >> 10);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -353,15 +411,18 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "trace", required_argument, NULL, 't' },
+		{ "extents", no_argument, NULL, 'e' },
 		{ 0 }
 	};
 	int json = 0, c;
 	char *end;
 
 	/* Options may come before or after the command (GNU permutation). */
-	while ((c = getopt_long(argc, argv, "jhw:t:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jhw:t:e", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
+		} else if (c == 'e') {
+			opt_extents = 1;
 		} else if (c == 'w' || c == 't') {
 			long v = strtol(optarg, &end, 10);
 
@@ -390,6 +451,7 @@ int main(int argc, char **argv)
 		{ "zones", cmd_zones },
 		{ "vmstat", cmd_vmstat },
 		{ "faults", cmd_faults },
+		{ "walk", cmd_walk },
 	};
 	unsigned int i;
 

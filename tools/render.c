@@ -426,3 +426,42 @@ struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 	json_object_object_add(o, "hist_log2_ns", a);
 	return o;
 }
+
+void render_record_text(FILE *out, const struct ptwalk_record *r)
+{
+	char buf[32];
+
+	fprintf(out, "%016" PRIx64 "-%016" PRIx64 " %8s %-4s %-9s ", (uint64_t)r->va,
+		(uint64_t)(r->va + r->length), size_name(r->length, buf, sizeof(buf)),
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level),
+		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind));
+	if (r->present && r->pfn)
+		fprintf(out, "pfn %#10" PRIx64 " ", (uint64_t)r->pfn);
+	else
+		fprintf(out, "%15s", "");
+	text_flags(out, r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
+	fputc('\n', out);
+}
+
+struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "va", json_hex(r->va));
+	json_object_object_add(o, "length", json_object_new_int64(r->length));
+	json_object_object_add(o, "page_size", json_object_new_int64(1ULL << r->page_size_shift));
+	json_object_object_add(o, "leaf", json_object_new_string(
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)));
+	json_object_object_add(o, "kind", json_object_new_string(
+		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind)));
+	json_object_object_add(o, "present", json_object_new_boolean(r->present));
+	json_object_object_add(o, "pfn", see_phys && r->present ?
+			       json_object_new_int64(r->pfn) : NULL);
+	json_object_object_add(o, "entry", json_hex(r->entry));
+	json_object_object_add(o, "flags",
+			       json_flags(r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "categories",
+			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
+	json_object_object_add(o, "vma_start", json_hex(r->vma_start));
+	return o;
+}

@@ -25,4 +25,7 @@ void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
 struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 				      const struct ptwalk_ft_vma *vmas);
 
+void render_record_text(FILE *out, const struct ptwalk_record *r);
+struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys);
+
 #endif
