@@ -5,6 +5,7 @@
 #
 #   make demo     boot a guest, load ptwalk.ko, inspect a real process
 #   make check    everything: build, lint, selftests in every guest lane
+#   make bench    ptwalk against /proc/PID/pagemap, ratios, in one guest
 #
 # Kbuild also reads this file when invoked with M=: hand over to it then.
 ifneq ($(KERNELRELEASE),)
@@ -22,9 +23,10 @@ MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
 TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
 TEST_HDRS   = $(wildcard selftests/*.h)
 TESTS       = ptwalk_test vmstat_test
-BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(TESTS:%=$(BUILD)/bin/%)
+BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_bench \
+	      $(TESTS:%=$(BUILD)/bin/%)
 
-.PHONY: all deps modules tools initramfs demo check lint clean
+.PHONY: all deps modules tools initramfs demo check bench lint clean
 
 all: modules tools initramfs
 
@@ -44,6 +46,10 @@ $(BUILD)/bin/demo_target: tools/demo_target.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
+$(BUILD)/bin/ptwalk_bench: bench/ptwalk_bench.c include/uapi/linux/ptwalk.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Wno-missing-field-initializers -Wno-unused-parameter -o $@ $<
+
 $(BUILD)/bin/%_test: selftests/%_test.c selftests/oracle.c $(TEST_HDRS) include/uapi/linux/ptwalk.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< selftests/oracle.c -lpthread
@@ -56,6 +62,9 @@ demo: all
 
 check: all lint
 	@scripts/run-guests.sh check
+
+bench: all
+	@scripts/run-guests.sh bench
 
 lint: deps
 	@scripts/lint.sh

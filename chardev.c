@@ -45,6 +45,21 @@ static int copy_reply_to_user(void __user *dst, u32 usize, const void *src,
 	return 0;
 }
 
+/* @n elements of @ksize bytes, to a user array whose elements are @usize. */
+static int copy_array_to_user(void __user *dst, u32 usize, const void *src,
+			      size_t ksize, unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (usize == ksize)	/* the common case: one copy */
+		return copy_to_user(dst, src, n * ksize) ? -EFAULT : 0;
+	for (i = 0; !ret && i < n; i++)
+		ret = copy_reply_to_user(dst + (size_t)i * usize, usize,
+					 src + i * ksize, ksize);
+	return ret;
+}
+
 static long ioc_get_info(struct file *file, void __user *uarg)
 {
 	struct ptwalk_info info;
@@ -118,8 +133,9 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	if (ret)
 		goto out_put;
 	show_pfns = ptw_may_see_pfns(file);
-	addrs = kmalloc_array(XLATE_CHUNK, sizeof(*addrs), GFP_KERNEL);
-	xs = kmalloc_array(XLATE_CHUNK, sizeof(*xs), GFP_KERNEL);
+	n = min_t(unsigned int, XLATE_CHUNK, req.count);
+	addrs = kmalloc_array(n, sizeof(*addrs), GFP_KERNEL);
+	xs = kmalloc_array(n, sizeof(*xs), GFP_KERNEL);
 	if (!addrs || !xs) {
 		ret = -ENOMEM;
 		goto out_free;
@@ -172,7 +188,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	struct ptw_records v;
 	struct ptw_target t;
 	void __user *dst;
-	unsigned int written = 0, i;
+	unsigned int written = 0;
 	u32 usize;
 	int ret;
 
@@ -213,11 +229,11 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		ret = ptw_walk_records(t.mm, &v);
 		mmap_read_unlock(t.mm);
 		/* copy out only now, with no lock held */
-		for (i = 0; !ret && i < v.n; i++, written++)
-			ret = copy_reply_to_user(dst + (size_t)written * req.record_size,
-						 req.record_size, &v.buf[i], sizeof(v.buf[i]));
+		ret = copy_array_to_user(dst + (size_t)written * req.record_size,
+					 req.record_size, v.buf, sizeof(*v.buf), v.n);
 		if (ret)
 			break;
+		written += v.n;
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;

@@ -58,10 +58,14 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	end = min(e->start + e->size, v->end);
 	if (start >= end)
 		return 0;
+	/* holes are the bulk of a sparse range: skip them before decoding */
+	if (e->type == PTW_NONE && !(v->match_all & BIT_ULL(PTWALK_CAT_NONE))) {
+		v->pos = end;
+		return 0;
+	}
 	flags = ptw_entry_flags(e);
 	cats = entry_cats(e, flags);
-	if ((cats & v->match_all) != v->match_all || (cats & v->match_none) ||
-	    (e->type == PTW_NONE && !(v->match_all & BIT_ULL(PTWALK_CAT_NONE)))) {
+	if ((cats & v->match_all) != v->match_all || (cats & v->match_none)) {
 		v->pos = end;
 		return 0;
 	}

@@ -27,7 +27,7 @@ if [ $# -gt 0 ]; then
 else
 	lanes=("${all_lanes[@]}")
 fi
-[ "$mode" = demo ] && [ $# -eq 0 ] && lanes=("${all_lanes[0]}")
+[ "$mode" != check ] && [ $# -eq 0 ] && lanes=("${all_lanes[0]}")
 
 # Lines in a guest's dmesg that fail a lane.
 bad_re='BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|lockdep|rcu_sched self-detected stall|rcu: INFO: rcu_|detected stall|general protection fault|Kernel panic|kernel BUG'
@@ -38,7 +38,9 @@ for lane in "${lanes[@]}"; do
 	read -r name kver extra <<<"$lane"
 	log=$build/logs/$name.log
 	append="console=ttyS0 panic=-1 quiet loglevel=4 transparent_hugepage=madvise"
-	append+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16 ptwalk_mode=$mode $extra"
+	# the benchmark wants the memory the hugetlb tests would reserve
+	[ "$mode" = bench ] || append+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16"
+	append+=" ptwalk_mode=$mode $extra"
 	printf '%-12s %-24s booting...\n' "$name" "$kver"
 	start=$(date +%s)
 	timeout --foreground -k 10 "$timeout_s" \
@@ -82,6 +84,7 @@ for lane in "${lanes[@]}"; do
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
 	[ "$mode" = demo ] && sed -n '/PTWALK-DEMO begin/,/PTWALK-DEMO end/p' "$log" | sed '1d;$d'
+	[ "$mode" = bench ] && sed -n '/PTWALK-BENCH begin/,/PTWALK-BENCH end/p' "$log" | sed '1d;$d'
 done
 echo "logs: $build/logs/"
 if [ "$mode" = check ]; then
