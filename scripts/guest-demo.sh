@@ -15,5 +15,14 @@ echo "$3" > /sys/kernel/debug/ptwalk/translate
 cat /sys/kernel/debug/ptwalk/translate
 echo "\$ ptwalk translate --json $pid $4"
 ptwalk translate --json "$pid" "$4"
+echo "\$ ptwalk walk $pid --extents   # the whole address space as extents"
+ptwalk walk "$pid" --extents | tail -n 8
+echo "\$ ptwalk zones"
+ptwalk zones
+echo "\$ ptwalk faults $pid"
+ptwalk faults "$pid"
 kill "$pid"
+echo "\$ ptwalk faults \$DD --trace 2   # dd with a 4 MiB buffer"
+(sleep 0.5; dd if=/dev/zero of=/dev/null bs=4M count=16 2>/dev/null) &
+ptwalk faults $! --trace 2
 echo "PTWALK-DEMO end"
