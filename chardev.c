@@ -304,7 +304,7 @@ static long ioc_zones(struct file *file, void __user *uarg)
 
 static long ioc_vmstat(struct file *file, void __user *uarg)
 {
-	unsigned int n = ptw_nr_vm_events(), i;
+	unsigned int n = ptw_nr_vm_events();
 	struct ptwalk_vmstat_item *items;
 	struct ptwalk_vmstat req;
 	void __user *dst;
@@ -321,13 +321,12 @@ static long ioc_vmstat(struct file *file, void __user *uarg)
 		return -ENOMEM;
 	ret = ptw_read_vm_events(items);
 	dst = u64_to_user_ptr(req.items);
-	for (i = 0; !ret && i < n && i < req.count; i++)
-		ret = copy_reply_to_user(dst + (size_t)i * req.item_size, req.item_size,
-					 &items[i], sizeof(items[i]));
+	req.count = min(req.count, n);
+	if (!ret)
+		ret = copy_array_to_user(dst, req.item_size, items, sizeof(*items), req.count);
 	kfree(items);
 	if (ret)
 		return ret;
-	req.count = i;
 	req.total = n;
 	return copy_reply_to_user(uarg, usize, &req, sizeof(req));
 }
@@ -361,7 +360,6 @@ static long ioc_fault_trace(struct file *file, void __user *uarg)
 	struct ptwalk_ft_vma *vmas = NULL;
 	struct ptwalk_fault_trace req;
 	void __user *dst;
-	unsigned int i;
 	u32 usize;
 	int ret;
 
@@ -381,9 +379,8 @@ static long ioc_fault_trace(struct file *file, void __user *uarg)
 	}
 	ret = ptw_fault_trace(&req, vmas);
 	dst = u64_to_user_ptr(req.vmas);
-	for (i = 0; !ret && vmas && i < req.count; i++)
-		ret = copy_reply_to_user(dst + (size_t)i * req.vma_size, req.vma_size,
-					 &vmas[i], sizeof(vmas[i]));
+	if (!ret && vmas)
+		ret = copy_array_to_user(dst, req.vma_size, vmas, sizeof(*vmas), req.count);
 	kfree(vmas);
 	if (ret)
 		return ret;

@@ -66,6 +66,15 @@ static int open_device(void)
 	return fd;
 }
 
+/* The ioctl, or a one-line reason on stderr and EXIT_FAILED. */
+static int call(int fd, unsigned long cmd, void *arg, const char *what)
+{
+	if (!ioctl(fd, cmd, arg))
+		return 0;
+	fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
+	return EXIT_FAILED;
+}
+
 static int get_info(int fd, struct ptwalk_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -190,14 +199,13 @@ static int cmd_translate(int argc, char **argv, int json)
 static int cmd_zones(int argc, char **argv, int json)
 {
 	struct ptwalk_zone zones[64];
-	int i;
 	struct ptwalk_zones req = {
 		.size = sizeof(req),
 		.zone_size = sizeof(zones[0]),
 		.count = 64,
 		.zones = (uintptr_t)zones,
 	};
-	int fd;
+	int fd, i;
 
 	(void)argv;
 	if (argc) {
@@ -209,10 +217,8 @@ static int cmd_zones(int argc, char **argv, int json)
 		return EXIT_FAILED;
 	for (i = 0;; i++) {
 		req.count = 64;
-		if (ioctl(fd, PTWALK_IOC_ZONES, &req)) {
-			fprintf(stderr, "ptwalk: zones: %s\n", ptw_strerror(errno));
+		if (call(fd, PTWALK_IOC_ZONES, &req, "zones"))
 			return EXIT_FAILED;
-		}
 		if (opt_watch >= 0 && !json)
 			printf("--- %d s\n", i);
 		if (json)
@@ -247,10 +253,8 @@ static int cmd_vmstat(int argc, char **argv, int json)
 	fd = open_device();
 	if (fd < 0)
 		return EXIT_FAILED;
-	if (ioctl(fd, PTWALK_IOC_VMSTAT, &req)) {
-		fprintf(stderr, "ptwalk: vmstat: %s\n", ptw_strerror(errno));
+	if (call(fd, PTWALK_IOC_VMSTAT, &req, "vmstat"))
 		return EXIT_FAILED;
-	}
 	close(fd);
 	if (json)
 		print_json(render_vmstat_json(items, req.count));
@@ -333,10 +337,8 @@ static int cmd_faults(int argc, char **argv, int json)
 	fd = open_device();
 	if (fd < 0)
 		return EXIT_FAILED;
-	if (ioctl(fd, PTWALK_IOC_FAULTS, &req)) {
-		fprintf(stderr, "ptwalk: pid %d: %s\n", pid, ptw_strerror(errno));
+	if (call(fd, PTWALK_IOC_FAULTS, &req, argv[0]))
 		return EXIT_FAILED;
-	}
 	if (opt_trace >= 0) {
 		int ret = trace_faults(fd, pid, opt_trace, json);
 
@@ -382,10 +384,8 @@ static int cmd_walk(int argc, char **argv, int json)
 			.count = 4096,
 		};
 
-		if (ioctl(fd, PTWALK_IOC_WALK, &req)) {
-			fprintf(stderr, "ptwalk: walk pid %d: %s\n", pid, ptw_strerror(errno));
+		if (call(fd, PTWALK_IOC_WALK, &req, argv[0]))
 			return EXIT_FAILED;
-		}
 		for (i = 0; i < req.count; i++) {
 			if (json)
 				json_object_array_add(arr, render_record_json(&recs[i],
