@@ -88,11 +88,12 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v->read++;
 	if (!(c->flags & FAULT_FLAG_USER))
 		v->kernel_mode++;
+	/* as mm_account_fault(): a retried fault is major once it completes */
 	if (ret & VM_FAULT_ERROR)
 		v->error++;
-	else if (ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+	else if (ret & VM_FAULT_RETRY)
 		v->retry++;
-	else if (ret & VM_FAULT_MAJOR)
+	else if ((ret & VM_FAULT_MAJOR) || (c->flags & FAULT_FLAG_TRIED))
 		v->major++;
 	else
 		v->minor++;

@@ -7,6 +7,10 @@
 set -euo pipefail
 
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
+# Modules the guests load: zram (swap, and a disk for an ext2 file system
+# whose page cache drop_caches can empty) and ext4 (which mounts ext2 and
+# wants crc32c).
+guest_modules="zram crc32c_generic ext4"
 pkgs=(build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86
       libjson-c-dev sparse libxml2-utils linux-source-6.1)
 
@@ -15,8 +19,8 @@ if [ -s "$kdir/versions" ] && dpkg-query -W "${pkgs[@]}" >/dev/null 2>&1 &&
    [ -d /usr/src/linux-source-6.1/scripts ]; then
 	ok=1
 	while read -r k; do
-		[ -e "$kdir/vmlinuz-$k" ] && [ -s "$kdir/modules-$k/order" ] &&
-			[ -d "/usr/src/linux-headers-$k" ] || ok=0
+		[ -e "$kdir/vmlinuz-$k" ] && [ -d "/usr/src/linux-headers-$k" ] &&
+			[ "$(cat "$kdir/modules-$k/wanted" 2>/dev/null)" = "$guest_modules" ] || ok=0
 	done < "$kdir/versions"
 	[ $ok = 1 ] && exit 0
 fi
@@ -64,11 +68,11 @@ apt-get install -y -qq --no-install-recommends \
 	"${pkgs[@]}" "linux-headers-$k61" "linux-headers-$k612" >/dev/null
 
 # The guests boot these kernels; unpack them, never install them on the
-# host.  Keep zram and the modules it needs (swap for the swap tests),
-# uncompressed for busybox insmod, with their load order.
-guest_modules="zram"
+# host.  Keep the guest modules and what they depend on, uncompressed for
+# busybox insmod, with their load order.
 for k in "$k61" "$k612"; do
-	[ -e "$kdir/vmlinuz-$k" ] && [ -s "$kdir/modules-$k/order" ] && continue
+	[ -e "$kdir/vmlinuz-$k" ] &&
+		[ "$(cat "$kdir/modules-$k/wanted" 2>/dev/null)" = "$guest_modules" ] && continue
 	tmp=$(mktemp -d)
 	(cd "$tmp" && { apt-get download -qq "linux-image-$k" 2>/dev/null ||
 		apt-get download -qq "linux-image-$k-unsigned"; })
@@ -96,6 +100,7 @@ for k in "$k61" "$k612"; do
 	for m in $guest_modules; do
 		add_module "$m"
 	done
+	echo "$guest_modules" > "$mdir/wanted"
 	rm -rf "$tmp"
 done
 

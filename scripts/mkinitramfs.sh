@@ -19,7 +19,7 @@ install -m 755 "$build/bin/"* "$root/bin/"
 while read -r k; do
 	mkdir -p "$root/lib/ptwalk/$k/mods"
 	cp "$build/mod/$k/ptwalk.ko" "$root/lib/ptwalk/$k/"
-	cp "$kdir/modules-$k/"* "$root/lib/ptwalk/$k/mods/"
+	cp "$kdir/modules-$k/"*.ko "$kdir/modules-$k/order" "$root/lib/ptwalk/$k/mods/"
 done < "$kdir/versions"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"

@@ -543,6 +543,61 @@ TEST_F(vm, trace_major_faults_from_swap)
 	EXPECT_EQ(st[2], (long long)f.maj_flt);
 }
 
+/* A file read after drop_caches, with readahead off: a major fault a page. */
+TEST_F(vm, trace_major_faults_after_drop_caches)
+{
+	static struct ptwalk_ft_vma v[256];
+	const char *path = "/mnt/ext2/ptw_major";
+	const unsigned int npages = 32;
+	struct ptwalk_fault_trace t;
+	int ready[2], go[2], fd;
+	uint64_t major = 0;
+	unsigned int i;
+	char buf[4096];
+	pid_t pid;
+	char c, *p;
+
+	if (system("grep -q ' /mnt/ext2 ' /proc/mounts"))
+		SKIP(return, "no disk file system mounted at /mnt/ext2");
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	memset(buf, 'm', sizeof(buf));
+	for (i = 0; i < npages; i++)
+		ASSERT_EQ((ssize_t)sizeof(buf), write(fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, system("echo 3 > /proc/sys/vm/drop_caches"));
+	p = mmap(NULL, npages * SZ_4K, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_RANDOM));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < npages; i++)
+			c += p[i * SZ_4K];
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < t.count; i++)
+		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end)
+			major = v[i].major;
+	EXPECT_LE(npages / 2, major) TH_LOG("major faults in the file VMA: %llu",
+					    (unsigned long long)major);
+	close(fd);
+	unlink(path);
+}
+
 static int slurp(const char *cmd, char *buf, size_t len)
 {
 	FILE *f = popen(cmd, "r");

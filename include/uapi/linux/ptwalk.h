@@ -297,8 +297,8 @@ struct ptwalk_ft_vma {
 	__u64 exec;
 	__u64 kernel_mode;	/* kernel touching a user address (uaccess) */
 	__u64 minor;
-	__u64 major;		/* VM_FAULT_MAJOR: had to wait for I/O */
-	__u64 retry;		/* VM_FAULT_RETRY or COMPLETED: taken again */
+	__u64 major;		/* waited for I/O, as /proc/PID/stat counts it */
+	__u64 retry;		/* VM_FAULT_RETRY: dropped the lock, taken again */
 	__u64 error;		/* VM_FAULT_ERROR: SIGSEGV, SIGBUS, OOM */
 };
 
