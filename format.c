@@ -129,6 +129,10 @@ int ptw_format_zone(void *seq_file, const struct ptwalk_zone *z)
 		   z->wmark_low, z->wmark_high, z->wmark_promo, z->watermark_boost,
 		   z->headroom, z->managed, z->present, z->spanned,
 		   z->reserved_highatomic);
+	seq_printf(m, "     %-8s with_boost: min %llu low %llu high %llu promo %llu\n",
+		   z->name, z->wmark_min + z->watermark_boost,
+		   z->wmark_low + z->watermark_boost, z->wmark_high + z->watermark_boost,
+		   z->wmark_promo + z->watermark_boost);
 	seq_printf(m, "     %-8s lowmem_reserve:", z->name);
 	for (i = 0; i < z->nr_reserve; i++)
 		seq_printf(m, " %llu", z->lowmem_reserve[i]);

@@ -627,6 +627,7 @@ TEST(debugfs_and_cli)
 	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/zones", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "headroom"));
 	EXPECT_NE(NULL, strstr(buf, "free_blocks:"));
+	EXPECT_NE(NULL, strstr(buf, "with_boost: min "));
 	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/vmstat", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "pgfault "));
 	snprintf(cmd, sizeof(cmd), "echo %d > /sys/kernel/debug/ptwalk/target", getpid());

@@ -253,6 +253,12 @@ void render_zones_text(FILE *out, const struct ptwalk_zone *z, unsigned int n)
 			(uint64_t)z->wmark_high, (uint64_t)z->wmark_promo,
 			(uint64_t)z->watermark_boost, (int64_t)z->headroom,
 			(uint64_t)z->managed);
+		fprintf(out, "     %-8s with boost: min %" PRIu64 " low %" PRIu64 " high %" PRIu64
+			" promo %" PRIu64 "\n", "",
+			(uint64_t)(z->wmark_min + z->watermark_boost),
+			(uint64_t)(z->wmark_low + z->watermark_boost),
+			(uint64_t)(z->wmark_high + z->watermark_boost),
+			(uint64_t)(z->wmark_promo + z->watermark_boost));
 		fprintf(out, "     %-8s free blocks by order:", "");
 		for (j = 0; j < z->nr_orders; j++)
 			fprintf(out, " %" PRIu64, (uint64_t)z->free_blocks[j]);
@@ -289,6 +295,10 @@ struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int 
 		ADD("high", z->wmark_high);
 		ADD("promo", z->wmark_promo);
 		ADD("boost", z->watermark_boost);
+		ADD("min_boosted", z->wmark_min + z->watermark_boost);
+		ADD("low_boosted", z->wmark_low + z->watermark_boost);
+		ADD("high_boosted", z->wmark_high + z->watermark_boost);
+		ADD("promo_boosted", z->wmark_promo + z->watermark_boost);
 		ADD("headroom", z->headroom);
 		ADD("headroom_bytes", z->headroom * 4096);
 		ADD("managed", z->managed);
