@@ -356,6 +356,30 @@ static int ft_op(int fd, struct ptwalk_fault_trace *t, unsigned int op, pid_t pi
 	return ioctl(fd, PTWALK_IOC_FAULT_TRACE, t) ? -errno : 0;
 }
 
+/* Trace @pid through one phase of its work: let it go, wait for "ready". */
+static int trace_phase(int fd, pid_t pid, int go, int ready, struct ptwalk_fault_trace *t,
+		       struct ptwalk_ft_vma *v, unsigned int room)
+{
+	char c;
+
+	if (ft_op(fd, t, PTWALK_FT_START, pid, NULL, 0) || write(go, "g", 1) != 1 ||
+	    read(ready, &c, 1) != 1 || ft_op(fd, t, PTWALK_FT_STOP, 0, NULL, 0))
+		return -1;
+	return ft_op(fd, t, PTWALK_FT_READ, 0, v, room);
+}
+
+/* The traced VMA holding @addr, or NULL. */
+static const struct ptwalk_ft_vma *ft_vma_of(const struct ptwalk_fault_trace *t,
+					     const struct ptwalk_ft_vma *v, uintptr_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->count; i++)
+		if (v[i].start <= addr && addr < v[i].end)
+			return &v[i];
+	return NULL;
+}
+
 TEST_F(vm, trace_bad_ops)
 {
 	struct ptwalk_fault_trace t;
@@ -424,11 +448,7 @@ TEST_F(vm, trace_counts_faults_by_vma)
 		_exit(0);
 	}
 	usleep(100000);		/* let the child settle into read() */
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(pid, NULL, 0);
 	EXPECT_EQ(pid, t.traced_pid);
@@ -501,6 +521,7 @@ TEST_F(vm, trace_major_faults_from_swap)
 	const unsigned int npages = 64;
 	struct ptwalk_fault_trace t;
 	struct ptwalk_faults f = { .size = sizeof(f) };
+	const struct ptwalk_ft_vma *vma;
 	int ready[2], go[2];
 	uint64_t major = 0;
 	long long st[4];
@@ -533,19 +554,15 @@ TEST_F(vm, trace_major_faults_from_swap)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	f.pid = pid;
 	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_FAULTS, &f));
 	ASSERT_EQ(0, proc_stat_faults(pid, st));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(pid, NULL, 0);
-	for (i = 0; i < t.count; i++)
-		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end)
-			major = v[i].major;
+	vma = ft_vma_of(&t, v, (uintptr_t)p);
+	ASSERT_NE(NULL, vma);
+	major = vma->major;
 	EXPECT_LT(npages / 2, major) TH_LOG("major faults in the VMA: %llu",
 					    (unsigned long long)major);
 	EXPECT_LE(major, f.maj_flt);
@@ -558,6 +575,7 @@ TEST_F(vm, trace_major_faults_after_drop_caches)
 	static struct ptwalk_ft_vma v[256];
 	const char *path = "/mnt/ext2/ptw_major";
 	const unsigned int npages = 32;
+	const struct ptwalk_ft_vma *vma;
 	struct ptwalk_fault_trace t;
 	int ready[2], go[2], fd;
 	uint64_t major = 0;
@@ -591,16 +609,12 @@ TEST_F(vm, trace_major_faults_after_drop_caches)
 			_exit(1);
 		_exit(0);
 	}
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(pid, NULL, 0);
-	for (i = 0; i < t.count; i++)
-		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end)
-			major = v[i].major;
+	vma = ft_vma_of(&t, v, (uintptr_t)p);
+	ASSERT_NE(NULL, vma);
+	major = vma->major;
 	EXPECT_LE(npages / 2, major) TH_LOG("major faults in the file VMA: %llu",
 					    (unsigned long long)major);
 	close(fd);
