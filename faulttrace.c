@@ -3,13 +3,9 @@
  * Live page-fault tracing of one process (all its threads): a kretprobe
  * on handle_mm_fault() sees the VMA, the address, the fault flags, the
  * result and the duration of every fault the traced thread group takes.
- * The CPU's error code (protection or not) only reaches the x86
- * exceptions:page_fault_user/kernel tracepoints, which fire just before in
- * the same task: they leave it in a small table keyed by task.
  * Zero cost when off: the probe is registered only while tracing.
  * Bounded memory: at most FT_MAX_VMAS VMAs, then an overflow bucket.
  */
-#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/sched/clock.h>
@@ -21,12 +17,9 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/tracepoint.h>
-#include <asm/trap_pf.h>
 #include "internal.h"
 
 #define FT_MAX_VMAS	256
-#define FT_PENDING_BITS	6	/* error codes in flight between tracepoint and probe */
 
 enum ft_state { FT_IDLE, FT_RUNNING, FT_STOPPED };
 
@@ -46,42 +39,7 @@ struct ft_call {
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int flags;
-	bool prot;
 };
-
-/* A fault's error code, from the tracepoint to the kretprobe of the same task. */
-static struct ft_pending {
-	struct task_struct *task;
-	unsigned long address;
-	unsigned long error_code;
-} ft_pending[1 << FT_PENDING_BITS];
-
-static struct tracepoint *ft_tp_user, *ft_tp_kernel;
-
-static void ft_tracepoint(void *data, unsigned long address, struct pt_regs *regs,
-			  unsigned long error_code)
-{
-	struct ft_pending *p = &ft_pending[hash_ptr(current, FT_PENDING_BITS)];
-
-	if (task_tgid(current) != READ_ONCE(ft_pid))
-		return;
-	WRITE_ONCE(p->address, address);
-	WRITE_ONCE(p->error_code, error_code);
-	WRITE_ONCE(p->task, current);
-}
-
-/* Protection fault?  Unknown (false) when another task took the slot. */
-static bool ft_take_prot(unsigned long address)
-{
-	struct ft_pending *p = &ft_pending[hash_ptr(current, FT_PENDING_BITS)];
-	bool prot;
-
-	if (READ_ONCE(p->task) != current || READ_ONCE(p->address) != address)
-		return false;
-	prot = READ_ONCE(p->error_code) & X86_PF_PROT;
-	WRITE_ONCE(p->task, NULL);
-	return prot;
-}
 
 static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -94,7 +52,6 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
 	c->flags = regs_get_kernel_argument(regs, 2);
-	c->prot = ft_take_prot(regs_get_kernel_argument(regs, 1));
 	c->start_ns = local_clock();	/* cheaper than ktime_get_ns() on a hot path */
 	return 0;
 }
@@ -132,8 +89,6 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v->read++;
 	if (!(c->flags & FAULT_FLAG_USER))
 		v->kernel_mode++;
-	if (c->prot)
-		v->prot++;
 	/* as mm_account_fault(): a retried fault is major once it completes */
 	if (ret & VM_FAULT_ERROR)
 		v->error++;
@@ -162,57 +117,6 @@ static void ft_clear(void)
 	ft_elapsed_ns = 0;
 }
 
-static void ft_find_tracepoint(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "page_fault_user"))
-		ft_tp_user = tp;
-	else if (!strcmp(tp->name, "page_fault_kernel"))
-		ft_tp_kernel = tp;
-}
-
-static int ft_register(void)
-{
-	int ret;
-
-	/* The tracepoints are not exported: look them up by name. */
-	if (!ft_tp_user || !ft_tp_kernel)
-		for_each_kernel_tracepoint(ft_find_tracepoint, NULL);
-	if (!ft_tp_user || !ft_tp_kernel)
-		return -ENOENT;
-	memset(ft_pending, 0, sizeof(ft_pending));
-	ret = tracepoint_probe_register(ft_tp_user, ft_tracepoint, NULL);
-	if (ret)
-		return ret;
-	ret = tracepoint_probe_register(ft_tp_kernel, ft_tracepoint, NULL);
-	if (ret)
-		goto out_user;
-	/* A kretprobe is not reusable as is after unregistering: build anew. */
-	ft_probe = (struct kretprobe) {
-		.kp.symbol_name = "handle_mm_fault",
-		.entry_handler = ft_entry,
-		.handler = ft_return,
-		.data_size = sizeof(struct ft_call),
-		/* Faults sleep: keep enough instances for many in flight at once. */
-		.maxactive = max_t(int, 64, 8 * num_possible_cpus()),
-	};
-	ret = register_kretprobe(&ft_probe);
-	if (!ret)
-		return 0;
-	tracepoint_probe_unregister(ft_tp_kernel, ft_tracepoint, NULL);
-out_user:
-	tracepoint_probe_unregister(ft_tp_user, ft_tracepoint, NULL);
-	tracepoint_synchronize_unregister();
-	return ret;
-}
-
-static void ft_unregister(void)
-{
-	unregister_kretprobe(&ft_probe);	/* waits for running handlers */
-	tracepoint_probe_unregister(ft_tp_kernel, ft_tracepoint, NULL);
-	tracepoint_probe_unregister(ft_tp_user, ft_tracepoint, NULL);
-	tracepoint_synchronize_unregister();
-}
-
 static int ft_start(pid_t nr)
 {
 	struct task_struct *task;
@@ -237,7 +141,16 @@ static int ft_start(pid_t nr)
 			return -ENOMEM;
 	}
 	ft_clear();
-	ret = ft_register();
+	/* A kretprobe is not reusable as is after unregistering: build anew. */
+	ft_probe = (struct kretprobe) {
+		.kp.symbol_name = "handle_mm_fault",
+		.entry_handler = ft_entry,
+		.handler = ft_return,
+		.data_size = sizeof(struct ft_call),
+		/* Faults sleep: keep enough instances for many in flight at once. */
+		.maxactive = max_t(int, 64, 8 * num_possible_cpus()),
+	};
+	ret = register_kretprobe(&ft_probe);
 	if (ret)
 		return ret;
 	ft_state = FT_RUNNING;
@@ -246,7 +159,7 @@ static int ft_start(pid_t nr)
 
 static void ft_stop(void)
 {
-	ft_unregister();
+	unregister_kretprobe(&ft_probe);	/* waits for running handlers */
 	ft_elapsed_ns = ktime_get_ns() - ft_started_ns;
 	ft_state = FT_STOPPED;
 }

