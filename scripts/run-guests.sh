@@ -66,7 +66,9 @@ for lane in "${lanes[@]}"; do
 	kmsgs=$(sed -n '/PTWALK-GUEST dmesg begin/,/PTWALK-GUEST dmesg end/p' "$log" | grep -E "$bad_re")
 	[ -n "$kmsgs" ] && problems+=("kernel complained: $(echo "$kmsgs" | head -n 3 | tr '\n' ' ')")
 	if [ "$mode" = check ]; then
-		grep -E '^not ok ' "$log" | sed "s/^/    $name: /"
+		# each failed test with its diagnostics, so a CI log says why
+		awk -v lane="$name" '/^#  RUN /{buf=""} {buf=buf "    " lane ": " $0 "\n"}
+			/^not ok /{printf "%s", buf; buf=""}' "$log" | grep -v ': ok [0-9]'
 	fi
 	if [ ${#problems[@]} -eq 0 ] && [ "$fail" -eq 0 ]; then
 		status=PASS
