@@ -68,17 +68,14 @@ u8 ptw_entry_pkey(const struct ptw_entry *e)
 	return pte_flags_pkey(e->val & PTE_FLAGS_MASK);
 }
 
-/* Kind of a non-present entry, with its type/offset and swap pte bits. */
-u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset, u64 *flags)
+/* Kind of a non-present entry, with its type and offset. */
+u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset)
 {
 	pte_t pte = __pte(val);
 	swp_entry_t entry = pte_to_swp_entry(pte);
 
 	*type = swp_type(entry);
 	*offset = swp_offset(entry);
-	*flags = BIT_IF(pte_swp_soft_dirty(pte), PTWALK_EF_SOFT_DIRTY) |
-		 BIT_IF(pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
-		 BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
 	if (!non_swap_entry(entry))
 		return PTWALK_KIND_SWAP;
 	if (is_migration_entry(entry))

@@ -52,6 +52,8 @@ struct ptw_entry {
 	u8 kind;		/* PTWALK_KIND_* */
 	bool present;		/* as pte_present(): includes PROT_NONE */
 	unsigned long pfn;	/* first pfn of a present leaf */
+	u64 swp_type;		/* of a non-present leaf (swap or special) */
+	u64 swp_offset;
 	struct page *page;	/* its struct page, or NULL (zero/pfnmap) */
 };
 
@@ -73,7 +75,7 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 
 u64 ptw_entry_flags(const struct ptw_entry *e);
 u8 ptw_entry_pkey(const struct ptw_entry *e);
-u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset, u64 *flags);
+u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
 int ptw_check_user_addr(u64 va);

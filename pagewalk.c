@@ -108,10 +108,8 @@ static bool vma_is_pfnmap(struct vm_area_struct *vma)
 /* A non-present, non-empty entry: swap, migration, marker... */
 static void set_swap_leaf(struct ptw_entry *e)
 {
-	u64 type, offset, flags;
-
 	e->type = PTW_LEAF;
-	e->kind = ptw_swap_kind(e->val, &type, &offset, &flags);
+	e->kind = ptw_swap_kind(e->val, &e->swp_type, &e->swp_offset);
 }
 
 static struct page *page_of(unsigned long pfn)

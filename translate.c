@@ -26,13 +26,12 @@ static int xlate_vma(void *priv, struct vm_area_struct *vma)
 
 static void xlate_leaf(struct ptwalk_xlate *x, const struct ptw_entry *e)
 {
-	u64 flags;
-
 	x->kind = e->kind;
 	x->page_size = e->size;
 	x->present = e->present;
 	if (!e->present) {
-		x->kind = ptw_swap_kind(e->val, &x->swap_type, &x->swap_offset, &flags);
+		x->swap_type = e->swp_type;
+		x->swap_offset = e->swp_offset;
 		x->valid |= PTWALK_XV_SWAP;
 		return;
 	}
