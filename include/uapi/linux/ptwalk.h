@@ -133,6 +133,7 @@ enum {
 #define PTWALK_FEAT_TRANSLATE	(1ULL << 1)
 #define PTWALK_FEAT_VMSTAT	(1ULL << 2)	/* ZONES, VMSTAT, FAULTS, FAULT_TRACE */
 #define PTWALK_FEAT_WALK	(1ULL << 3)
+#define PTWALK_FEAT_MAPS	(1ULL << 4)
 
 struct ptwalk_info {
 	__u32 size;		/* in: sizeof(struct ptwalk_info) */
@@ -342,6 +343,11 @@ enum {
 
 #define PTWALK_WALK_RECORDS	0	/* one record per leaf entry */
 #define PTWALK_WALK_EXTENTS	1	/* runs contiguous in va and pa, equal attributes */
+#define PTWALK_WALK_RANGES	2	/* runs of equal level, kind and flags in one VMA,
+					 * wherever they map (a page-table dump) */
+
+/* ptwalk_walk.flags */
+#define PTWALK_WALK_HOLES	(1U << 0)	/* report never-faulted entries too */
 
 /* One leaf (records) or one run of leaves (extents). */
 struct ptwalk_record {
@@ -368,16 +374,73 @@ struct ptwalk_walk {
 	__u32 record_size;	/* in: sizeof(struct ptwalk_record) */
 	__u64 records;		/* in: user pointer */
 	__u32 count;		/* in: room in records[]; out: records written */
-	__u32 flags;		/* in: must be 0 */
+	__u32 flags;		/* in: PTWALK_WALK_HOLES or 0 */
 	__u64 match_all;	/* in: report only what has all these categories */
 	__u64 match_none;	/* in: ...and none of these */
 	__u64 next;		/* out: resume here; == end when the walk is done */
+};
+
+/* ---- per-VMA statistics ---- */
+
+#define PTWALK_MAX_NODES	16
+
+/* Leaf sizes, the index of ptwalk_vma_stats.resident[]. */
+enum {
+	PTWALK_PS_4K = 0,
+	PTWALK_PS_2M = 1,
+	PTWALK_PS_1G = 2,
+	PTWALK_NR_PS
+};
+
+/*
+ * What backs one VMA and what its page tables cost.  Sizes are in bytes;
+ * resident[] + zero + swapped + none + other == vma.end - vma.start.
+ */
+struct ptwalk_vma_stats {
+	struct ptwalk_vma vma;
+	__u64 resident[PTWALK_NR_PS];	/* mapped to a struct page, zero page aside */
+	__u64 thp;		/* count of PMD-mapped transparent huge pages */
+	__u64 hugetlb;		/* hugetlb leaves (also counted in resident[]) */
+	__u64 zero;		/* leaves mapping the zero page (4K or huge) */
+	__u64 swapped;		/* swap entries */
+	__u64 none;		/* never faulted in: no leaf at all */
+	__u64 other;		/* pfnmap, devmap, migration, markers, poison... */
+	__u64 dirty;		/* present leaves with the bit set */
+	__u64 accessed;
+	__u64 soft_dirty;	/* present or swapped leaves with the bit set */
+	__u64 write_protected;	/* present leaves without the RW bit */
+	/* page tables, indexed by the level of the table (PGD unused) */
+	__u64 tables[PTWALK_NR_LEVELS];		/* reachable from this VMA */
+	__u64 tables_first[PTWALK_NR_LEVELS];	/* ...and from no earlier VMA */
+	__u64 pte_deposited;	/* PTE tables set aside for anon PMD leaves */
+	__u64 extents;		/* runs of resident memory contiguous in va and pa */
+	__u64 largest_extent;	/* 0 with extents when PFNs are not visible */
+	__u64 node[PTWALK_MAX_NODES];	/* resident bytes per NUMA node */
+	__u64 node_other;	/* resident bytes on nodes >= PTWALK_MAX_NODES */
+};
+
+/*
+ * Statistics of the VMAs that end above start, in address order.  The
+ * process's page-table bytes (VmPTE in /proc/PID/status) are the sum over
+ * all VMAs of tables_first[PTE..PUD] plus pte_deposited, times the page size.
+ */
+struct ptwalk_maps {
+	__u32 size;		/* in: sizeof(struct ptwalk_maps) */
+	__s32 pid;		/* in */
+	__u64 start;		/* in: first address of interest */
+	__u64 stats;		/* in: user pointer to count ptwalk_vma_stats */
+	__u32 stats_size;	/* in: sizeof(struct ptwalk_vma_stats) */
+	__u32 count;		/* in: room in stats[]; out: entries written */
+	__u32 flags;		/* in: must be 0 */
+	__u32 pad;
+	__u64 next;		/* out: resume here; user_va_end when no VMA is left */
 };
 
 #define PTWALK_IOC_MAGIC	0xB7
 #define PTWALK_IOC_GET_INFO	_IOWR(PTWALK_IOC_MAGIC, 0x00, struct ptwalk_info)
 #define PTWALK_IOC_TRANSLATE	_IOWR(PTWALK_IOC_MAGIC, 0x01, struct ptwalk_translate)
 #define PTWALK_IOC_WALK		_IOWR(PTWALK_IOC_MAGIC, 0x02, struct ptwalk_walk)
+#define PTWALK_IOC_MAPS		_IOWR(PTWALK_IOC_MAGIC, 0x03, struct ptwalk_maps)
 #define PTWALK_IOC_ZONES	_IOWR(PTWALK_IOC_MAGIC, 0x10, struct ptwalk_zones)
 #define PTWALK_IOC_VMSTAT	_IOWR(PTWALK_IOC_MAGIC, 0x11, struct ptwalk_vmstat)
 #define PTWALK_IOC_FAULTS	_IOWR(PTWALK_IOC_MAGIC, 0x12, struct ptwalk_faults)
@@ -389,6 +452,8 @@ struct ptwalk_walk {
 #define PTWALK_XLATE_SIZE_VER0		552
 #define PTWALK_WALK_SIZE_VER0		72
 #define PTWALK_RECORD_SIZE_VER0		64
+#define PTWALK_MAPS_SIZE_VER0		48
+#define PTWALK_VMA_STATS_SIZE_VER0	632
 #define PTWALK_ZONES_SIZE_VER0		24
 #define PTWALK_ZONE_SIZE_VER0		320
 #define PTWALK_VMSTAT_SIZE_VER0		24
