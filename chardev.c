@@ -76,7 +76,8 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 	info.paging_levels = ptw_paging_levels();
 	info.page_shift = PAGE_SHIFT;
 	info.page_sizes = PAGE_SIZE | PMD_SIZE | PUD_SIZE;
-	info.features = PTWALK_FEAT_TRANSLATE | PTWALK_FEAT_VMSTAT | PTWALK_FEAT_WALK;
+	info.features = PTWALK_FEAT_TRANSLATE | PTWALK_FEAT_VMSTAT | PTWALK_FEAT_WALK |
+			 PTWALK_FEAT_MAPS;
 	if (ptw_may_see_pfns(file))
 		info.features |= PTWALK_FEAT_PFN_VISIBLE;
 	info.user_va_end = ptw_user_va_end();
@@ -195,7 +196,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_WALK_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || req.mode > PTWALK_WALK_EXTENTS || !req.count ||
+	if ((req.flags & ~PTWALK_WALK_HOLES) || req.mode > PTWALK_WALK_RANGES || !req.count ||
 	    req.record_size < PTWALK_RECORD_SIZE_VER0 || req.record_size > PAGE_SIZE ||
 	    req.start >= req.end || req.end > ptw_user_va_end() ||
 	    (req.match_all | req.match_none) >> PTWALK_NR_CATS)
@@ -212,6 +213,8 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		.match_all = req.match_all,
 		.match_none = req.match_none,
 		.extents = req.mode == PTWALK_WALK_EXTENTS,
+		.ranges = req.mode == PTWALK_WALK_RANGES,
+		.holes = req.flags & PTWALK_WALK_HOLES,
 		.show_pfns = ptw_may_see_pfns(file),
 	};
 	v.buf = kmalloc_array(WALK_BATCH, sizeof(*v.buf), GFP_KERNEL);
@@ -243,6 +246,73 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	kfree(v.buf);
 	req.count = written;
 	req.next = v.pos;
+	if (!ret || ret == -EINTR) {
+		int cret = copy_reply_to_user(uarg, usize, &req, sizeof(req));
+
+		ret = cret ?: ret;
+	}
+out_put:
+	ptw_target_put(&t);
+	return ret;
+}
+
+static long ioc_maps(struct file *file, void __user *uarg)
+{
+	struct ptwalk_vma_stats *s;
+	struct ptwalk_maps req;
+	struct ptw_target t;
+	void __user *dst;
+	unsigned int written = 0;
+	u64 pos;
+	u32 usize;
+	int ret;
+
+	ret = copy_req_from_user(&req, sizeof(req), PTWALK_MAPS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (req.flags || req.pad || !req.count ||
+	    req.stats_size < PTWALK_VMA_STATS_SIZE_VER0 || req.stats_size > PAGE_SIZE)
+		return -EINVAL;
+	ret = ptw_target_get(req.pid, &t);
+	if (ret)
+		return ret;
+	ret = ptw_may_inspect(file, &t);
+	if (ret)
+		goto out_put;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	dst = u64_to_user_ptr(req.stats);
+	pos = min(req.start, ptw_user_va_end());
+	/* one VMA per mmap-lock hold, copied out with no lock held */
+	while (written < req.count) {
+		ret = mmap_read_lock_killable(t.mm);
+		if (ret)
+			break;
+		ret = ptw_vma_stats(t.mm, pos, ptw_may_see_pfns(file), s);
+		mmap_read_unlock(t.mm);
+		if (ret <= 0) {
+			if (!ret)
+				pos = ptw_user_va_end();
+			break;
+		}
+		ret = copy_array_to_user(dst + (size_t)written * req.stats_size,
+					 req.stats_size, s, sizeof(*s), 1);
+		if (ret)
+			break;
+		written++;
+		pos = s->vma.end;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(s);
+	req.count = written;
+	req.next = pos;
 	if (!ret || ret == -EINTR) {
 		int cret = copy_reply_to_user(uarg, usize, &req, sizeof(req));
 
@@ -402,6 +472,8 @@ static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioc_translate(file, uarg);
 	case _IOC_NR(PTWALK_IOC_WALK):
 		return ioc_walk(file, uarg);
+	case _IOC_NR(PTWALK_IOC_MAPS):
+		return ioc_maps(file, uarg);
 	case _IOC_NR(PTWALK_IOC_ZONES):
 		return ioc_zones(file, uarg);
 	case _IOC_NR(PTWALK_IOC_VMSTAT):

@@ -6,6 +6,9 @@
  *   zones      watermarks, free pages and buddy lists of every zone.
  *   vmstat     fault and reclaim events, as /proc/vmstat names them.
  *   faults     fault counters of the target process.
+ *   maps       per-VMA statistics of the target, and its total.
+ *   pagetable  the target's page tables as ranges, ptdump-style, and a
+ *              W+X audit of them.
  * State is per open file, seeded from the global default at open, so two
  * shells each holding their own fd never see each other's answers.
  * Text only: Debian's lockdown refuses ioctl on debugfs.
@@ -212,6 +215,258 @@ static const struct file_operations translate_fops = {
 	.release = translate_release,
 };
 
+/*
+ * maps and pagetable stream one line per ->show() without a buffer sized
+ * by the process.  The position encodes where the walk goes on:
+ * 0 is the header, ADDR + 1 a line starting at ADDR, SUMMARY_POS the
+ * closing lines.  Each line takes the mmap lock on its own; totals only
+ * take lines further on than the last one counted, so seq_file's replays
+ * count nothing twice.
+ */
+#define SUMMARY_POS	((loff_t)ptw_user_va_end() + 1)
+
+struct mm_iter {
+	pid_t pid;
+	bool show_pfns;
+	unsigned long counted_end;	/* totals include everything below */
+	unsigned long next;		/* pagetable: where the next range starts */
+	struct ptwalk_vma_stats cur;	/* maps */
+	struct ptwalk_vma_stats total;
+	struct ptwalk_record range;	/* pagetable */
+	struct ptwalk_vma vma;
+	u64 wx_pages;
+};
+
+static int mm_iter_open(struct inode *inode, struct file *file,
+			const struct seq_operations *ops)
+{
+	struct task_struct *task;
+	struct mm_iter *it;
+	int ret;
+
+	it = __seq_open_private(file, ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	mutex_lock(&default_lock);
+	it->pid = default_pid;
+	mutex_unlock(&default_lock);
+	ret = it->pid ? ptw_task_get(it->pid, &task) : -ESRCH;
+	if (!ret) {
+		ret = ptw_may_inspect_task(file, task);
+		put_task_struct(task);
+	}
+	if (ret) {
+		seq_release_private(inode, file);
+		return ret;
+	}
+	it->show_pfns = ptw_may_see_pfns(file);
+	return 0;
+}
+
+/* Lock the target's mm for one line; -ESRCH once it has exited. */
+static int mm_iter_lock(struct mm_iter *it, struct ptw_target *t)
+{
+	int ret = ptw_target_get(it->pid, t);
+
+	if (ret)
+		return ret;
+	ret = mmap_read_lock_killable(t->mm);
+	if (ret)
+		ptw_target_put(t);
+	return ret;
+}
+
+static void mm_iter_unlock(struct ptw_target *t)
+{
+	mmap_read_unlock(t->mm);
+	ptw_target_put(t);
+}
+
+static void *mm_iter_stop_at(struct mm_iter *it, loff_t *pos)
+{
+	if (*pos == 0) {
+		it->counted_end = 0;
+		memset(&it->total, 0, sizeof(it->total));
+		it->wx_pages = 0;
+		return SEQ_START_TOKEN;
+	}
+	return *pos == SUMMARY_POS ? &it->total : NULL;
+}
+
+/* The VMA at or after *pos - 1, its statistics added to the total once. */
+static void *maps_load(struct seq_file *m, loff_t *pos)
+{
+	struct mm_iter *it = m->private;
+	struct ptw_target t;
+	int ret;
+
+	if (*pos == 0 || *pos >= SUMMARY_POS)
+		return mm_iter_stop_at(it, pos);
+	ret = mm_iter_lock(it, &t);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = ptw_vma_stats(t.mm, *pos - 1, it->show_pfns, &it->cur);
+	mm_iter_unlock(&t);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (!ret) {
+		*pos = SUMMARY_POS;
+		return &it->total;
+	}
+	if (it->cur.vma.start >= it->counted_end) {
+		ptw_vma_stats_add(&it->total, &it->cur);
+		it->counted_end = it->cur.vma.end;
+	}
+	*pos = it->cur.vma.start + 1;
+	return &it->cur;
+}
+
+static void *maps_start(struct seq_file *m, loff_t *pos)
+{
+	return maps_load(m, pos);
+}
+
+static void *maps_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct mm_iter *it = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		*pos = 1;
+	else if (v == &it->cur)
+		*pos = it->cur.vma.end + 1;
+	else
+		*pos = SUMMARY_POS + 1;
+	return maps_load(m, pos);
+}
+
+static void mm_iter_stop(struct seq_file *m, void *v)
+{
+}
+
+static int maps_show(struct seq_file *m, void *v)
+{
+	struct mm_iter *it = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		ptw_format_maps_header(m);
+	else if (v == &it->cur)
+		ptw_format_vma_stats(m, &it->cur);
+	else
+		ptw_format_maps_total(m, &it->total);
+	return 0;
+}
+
+static const struct seq_operations maps_seq_ops = {
+	.start = maps_start,
+	.next = maps_next,
+	.stop = mm_iter_stop,
+	.show = maps_show,
+};
+
+static int maps_open(struct inode *inode, struct file *file)
+{
+	return mm_iter_open(inode, file, &maps_seq_ops);
+}
+
+static const struct file_operations maps_fops = {
+	.open = maps_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+/* The range of equal entries that starts at or after *pos - 1. */
+static void *pagetable_load(struct seq_file *m, loff_t *pos)
+{
+	struct mm_iter *it = m->private;
+	struct ptw_records v;
+	struct ptw_target t;
+	int ret;
+
+	if (*pos == 0 || *pos >= SUMMARY_POS)
+		return mm_iter_stop_at(it, pos);
+	v = (struct ptw_records) {
+		.pos = *pos - 1,
+		.end = ptw_user_va_end(),
+		.ranges = true,
+		.holes = true,
+		.show_pfns = it->show_pfns,
+		.buf = &it->range,
+		.cap = 1,
+	};
+	ret = mm_iter_lock(it, &t);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = ptw_walk_records(t.mm, &v);
+	if (!ret && v.n)
+		ptw_read_vma_at(t.mm, it->range.va, &it->vma);
+	mm_iter_unlock(&t);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!v.n) {
+		*pos = SUMMARY_POS;
+		return &it->total;
+	}
+	if (it->range.va >= it->counted_end) {
+		if (it->range.cats & BIT_ULL(PTWALK_CAT_WX))
+			it->wx_pages += it->range.length >> PAGE_SHIFT;
+		it->counted_end = it->range.va + it->range.length;
+	}
+	it->next = v.pos;
+	*pos = it->range.va + 1;
+	return &it->range;
+}
+
+static void *pagetable_start(struct seq_file *m, loff_t *pos)
+{
+	return pagetable_load(m, pos);
+}
+
+static void *pagetable_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct mm_iter *it = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		*pos = 1;
+	else if (v == &it->range)
+		*pos = it->next + 1;
+	else
+		*pos = SUMMARY_POS + 1;
+	return pagetable_load(m, pos);
+}
+
+static int pagetable_show(struct seq_file *m, void *v)
+{
+	struct mm_iter *it = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		ptw_format_pagetable_header(m);
+	else if (v == &it->range)
+		ptw_format_range(m, &it->range, it->vma.name);
+	else
+		ptw_format_wx_check(m, it->wx_pages);
+	return 0;
+}
+
+static const struct seq_operations pagetable_seq_ops = {
+	.start = pagetable_start,
+	.next = pagetable_next,
+	.stop = mm_iter_stop,
+	.show = pagetable_show,
+};
+
+static int pagetable_open(struct inode *inode, struct file *file)
+{
+	return mm_iter_open(inode, file, &pagetable_seq_ops);
+}
+
+static const struct file_operations pagetable_fops = {
+	.open = pagetable_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
 static const struct ptw_zone_ops format_zone_ops = { .zone = ptw_format_zone };
 
 static int zones_show(struct seq_file *m, void *unused)
@@ -294,6 +549,8 @@ int ptw_debugfs_init(void)
 	debugfs_create_file("zones", 0400, ptw_dir, NULL, &zones_fops);
 	debugfs_create_file("vmstat", 0400, ptw_dir, NULL, &vmstat_fops);
 	debugfs_create_file("faults", 0400, ptw_dir, NULL, &faults_fops);
+	debugfs_create_file("maps", 0400, ptw_dir, NULL, &maps_fops);
+	debugfs_create_file("pagetable", 0400, ptw_dir, NULL, &pagetable_fops);
 	return 0;
 }
 

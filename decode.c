@@ -178,6 +178,18 @@ void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
 	vma_name(vma, out->name, sizeof(out->name));
 }
 
+/* The VMA covering or following @addr (mmap lock held), or all zero. */
+void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
+		     struct ptwalk_vma *out)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma)
+		ptw_read_vma(vma, out);
+	else
+		memset(out, 0, sizeof(*out));
+}
+
 unsigned int ptw_paging_levels(void)
 {
 	return pgtable_l5_enabled() ? 5 : 4;

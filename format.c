@@ -187,3 +187,105 @@ void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace 
 			seq_printf(m, " %u:%llu", i, t->hist[i]);
 	seq_putc(m, '\n');
 }
+
+/* ---- per-VMA statistics (sizes in KiB, as smaps) ---- */
+
+#define KB(bytes)	((bytes) >> 10)
+
+void ptw_format_maps_header(struct seq_file *m)
+{
+	seq_puts(m, "# sizes in KiB; tables: page tables reached (pte/pmd/pud/p4d)\n");
+	seq_printf(m, "%-25s %-4s %9s %9s %9s %9s %5s %9s %7s %9s %11s %9s %9s %9s %9s %15s %7s %9s %s\n",
+		   "START-END", "PERM", "RSS", "4K", "2M", "1G", "THP", "HUGETLB",
+		   "ZERO", "SWAP", "NONE", "DIRTY", "ACCESSED", "SOFTDIRTY",
+		   "WRPROT", "TABLES", "EXTENTS", "LARGEST", "NODES NAME");
+}
+
+static void format_stats_row(struct seq_file *m, const struct ptwalk_vma_stats *s)
+{
+	u64 rss = s->resident[PTWALK_PS_4K] + s->resident[PTWALK_PS_2M] +
+		  s->resident[PTWALK_PS_1G];
+	unsigned int i;
+
+	seq_printf(m, " %9llu %9llu %9llu %9llu %5llu %9llu %7llu %9llu %11llu %9llu %9llu %9llu %9llu %4llu/%llu/%llu/%llu %7llu %9llu ",
+		   KB(rss), KB(s->resident[PTWALK_PS_4K]), KB(s->resident[PTWALK_PS_2M]),
+		   KB(s->resident[PTWALK_PS_1G]), s->thp, KB(s->hugetlb), KB(s->zero),
+		   KB(s->swapped), KB(s->none), KB(s->dirty), KB(s->accessed),
+		   KB(s->soft_dirty), KB(s->write_protected),
+		   s->tables[PTWALK_LEVEL_PTE], s->tables[PTWALK_LEVEL_PMD],
+		   s->tables[PTWALK_LEVEL_PUD], s->tables[PTWALK_LEVEL_P4D],
+		   s->extents, KB(s->largest_extent));
+	for (i = 0; i < PTWALK_MAX_NODES; i++)
+		if (s->node[i])
+			seq_printf(m, "N%u=%llu ", i, KB(s->node[i]));
+	if (s->node_other)
+		seq_printf(m, "N+=%llu ", KB(s->node_other));
+}
+
+void ptw_format_vma_stats(struct seq_file *m, const struct ptwalk_vma_stats *s)
+{
+	const struct ptwalk_vma *v = &s->vma;
+
+	seq_printf(m, "%012llx-%012llx %c%c%c%c",
+		   v->start, v->end,
+		   v->flags & BIT_ULL(PTWALK_VF_READ) ? 'r' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_WRITE) ? 'w' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_EXEC) ? 'x' : '-',
+		   v->flags & BIT_ULL(PTWALK_VF_SHARED) ? 's' : 'p');
+	format_stats_row(m, s);
+	seq_printf(m, "%s\n", v->name);
+}
+
+void ptw_format_maps_total(struct seq_file *m, const struct ptwalk_vma_stats *t)
+{
+	u64 vmpte = t->tables[PTWALK_LEVEL_PTE] + t->tables[PTWALK_LEVEL_PMD] +
+		    t->tables[PTWALK_LEVEL_PUD] + t->pte_deposited;
+
+	seq_printf(m, "%-30s", "total");
+	format_stats_row(m, t);
+	seq_puts(m, "(each table once)\n");
+	seq_printf(m, "page tables: pte %llu pmd %llu pud %llu p4d %llu, %llu pte deposited for huge pages; VmPTE %llu kB\n",
+		   t->tables[PTWALK_LEVEL_PTE], t->tables[PTWALK_LEVEL_PMD],
+		   t->tables[PTWALK_LEVEL_PUD], t->tables[PTWALK_LEVEL_P4D],
+		   t->pte_deposited, KB(vmpte << PAGE_SHIFT));
+}
+
+/* ---- page-table dump, in the style of the kernel's ptdump ---- */
+
+void ptw_format_pagetable_header(struct seq_file *m)
+{
+	seq_printf(m, "%-37s %9s %-5s %-9s %s\n", "RANGE", "SIZE", "LEVEL", "KIND",
+		   "FLAGS  VMA");
+}
+
+/* ptdump's unit: the largest of K, M, G, T, P that divides @bytes. */
+static void put_exact_size(struct seq_file *m, u64 bytes)
+{
+	static const char units[] = "KMGTP";
+	unsigned int i = 0;
+
+	bytes >>= 10;
+	while (i < sizeof(units) - 2 && bytes && !(bytes & 1023)) {
+		bytes >>= 10;
+		i++;
+	}
+	seq_printf(m, "%8llu%c", bytes, units[i]);
+}
+
+void ptw_format_range(struct seq_file *m, const struct ptwalk_record *r,
+		      const char *vma_name)
+{
+	seq_printf(m, "0x%016llx-0x%016llx ", r->va, r->va + r->length);
+	put_exact_size(m, r->length);
+	seq_printf(m, " %-5s %-9s", ptw_level_name(r->level), kind_name(r->kind));
+	put_flags(m, r->flags, ptwalk_entry_flag_names, PTWALK_NR_ENTRY_FLAGS);
+	if (r->cats & BIT_ULL(PTWALK_CAT_WX))
+		seq_puts(m, " W+X");
+	seq_printf(m, "  %s\n", vma_name);
+}
+
+void ptw_format_wx_check(struct seq_file *m, u64 wx_pages)
+{
+	seq_printf(m, "Checked W+X mappings: %s, %llu W+X pages\n",
+		   wx_pages ? "FAILED" : "passed", wx_pages);
+}

@@ -78,6 +78,8 @@ u8 ptw_entry_pkey(const struct ptw_entry *e);
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
+void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
+		     struct ptwalk_vma *out);
 int ptw_check_user_addr(u64 va);
 unsigned int ptw_paging_levels(void);
 u64 ptw_user_va_end(void);
@@ -94,7 +96,9 @@ struct ptw_records {
 	unsigned long end;
 	u64 match_all;
 	u64 match_none;
-	bool extents;
+	bool extents;		/* coalesce runs contiguous in va and pa */
+	bool ranges;		/* coalesce runs in va only: a page-table dump */
+	bool holes;		/* report never-faulted entries too */
 	bool show_pfns;
 	struct ptwalk_record *buf;
 	unsigned int n;
@@ -102,6 +106,13 @@ struct ptw_records {
 };
 
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);
+
+/* ---- the per-VMA statistics visitor (stats.c) ---- */
+
+int ptw_vma_stats(struct mm_struct *mm, unsigned long addr, bool show_pfns,
+		  struct ptwalk_vma_stats *s);
+void ptw_vma_stats_add(struct ptwalk_vma_stats *total,
+		       const struct ptwalk_vma_stats *s);
 
 /* ---- zones, vm events, faults (vmstat_ext.c) ---- */
 
@@ -132,6 +143,13 @@ void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *item
 void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f);
 void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace *t,
 			    const struct ptwalk_ft_vma *vmas);
+void ptw_format_maps_header(struct seq_file *m);
+void ptw_format_vma_stats(struct seq_file *m, const struct ptwalk_vma_stats *s);
+void ptw_format_maps_total(struct seq_file *m, const struct ptwalk_vma_stats *t);
+void ptw_format_pagetable_header(struct seq_file *m);
+void ptw_format_range(struct seq_file *m, const struct ptwalk_record *r,
+		      const char *vma_name);
+void ptw_format_wx_check(struct seq_file *m, u64 wx_pages);
 const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */

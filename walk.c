@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "records" and "extents" visitors: a streamed walk of a range into a
- * bounded kernel buffer of struct ptwalk_record, filtered by category
- * while walking.  The caller drains the buffer and resumes at v->next.
+ * The "records", "extents" and "ranges" visitors: a streamed walk of a
+ * range into a bounded kernel buffer of struct ptwalk_record, filtered by
+ * category while walking.  The caller drains the buffer and resumes at
+ * v->pos.  Ranges coalesce like extents but ignore where the pages are:
+ * that is the shape of a page-table dump.
  */
 #include <linux/mm.h>
 #include <linux/bits.h>
@@ -40,8 +42,8 @@ static bool extends(const struct ptw_records *v, const struct ptwalk_record *r,
 	    r->level != n->level || r->flags != n->flags || r->cats != n->cats ||
 	    r->vma_start != n->vma_start)
 		return false;
-	/* physically contiguous too; hidden PFNs reveal no contiguity */
-	return !r->present || !v->show_pfns ||
+	/* extents: physically contiguous too; hidden PFNs reveal no contiguity */
+	return v->ranges || !r->present || !v->show_pfns ||
 	       r->pfn + (r->length >> PAGE_SHIFT) == n->pfn;
 }
 
@@ -59,7 +61,8 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	if (start >= end)
 		return 0;
 	/* holes are the bulk of a sparse range: skip them before decoding */
-	if (e->type == PTW_NONE && !(v->match_all & BIT_ULL(PTWALK_CAT_NONE))) {
+	if (e->type == PTW_NONE && !v->holes &&
+	    !(v->match_all & BIT_ULL(PTWALK_CAT_NONE))) {
 		v->pos = end;
 		return 0;
 	}
@@ -88,7 +91,7 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 		/* present: the PFN; not present: the inverted offset (bits 9..58) */
 		r.entry &= e->present ? ~(u64)PTE_PFN_MASK : ~GENMASK_ULL(58, 9);
 	}
-	if (v->extents && v->n && extends(v, &v->buf[v->n - 1], &r)) {
+	if ((v->extents || v->ranges) && v->n && extends(v, &v->buf[v->n - 1], &r)) {
 		v->buf[v->n - 1].length += r.length;
 	} else {
 		if (v->n == v->cap)
