@@ -22,7 +22,7 @@ TEST_CFLAGS = -O2 -g -Wall -static -I$(CURDIR)/include/uapi -I$(KSELFTEST)
 MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
 TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
 TEST_HDRS   = $(wildcard selftests/*.h)
-TESTS       = ptwalk_test vmstat_test
+TESTS       = ptwalk_test vmstat_test maps_test
 BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_bench \
 	      $(TESTS:%=$(BUILD)/bin/%)
 

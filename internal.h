@@ -75,6 +75,7 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 
 u64 ptw_entry_flags(const struct ptw_entry *e);
 u8 ptw_entry_pkey(const struct ptw_entry *e);
+bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags);
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);

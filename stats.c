@@ -125,7 +125,7 @@ static void count_leaf(struct stats_walk *w, const struct ptw_entry *e,
 
 	if (has_deposit(e))
 		s->pte_deposited++;
-	if (flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY))
+	if (ptw_soft_dirty(e, flags))
 		s->soft_dirty += bytes;
 	if (!e->present) {
 		if (e->kind == PTWALK_KIND_SWAP)

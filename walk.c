@@ -23,7 +23,7 @@ static u64 entry_cats(const struct ptw_entry *e, u64 flags)
 	return BIT_IF(e->present, PTWALK_CAT_PRESENT) |
 	       BIT_IF(e->kind == PTWALK_KIND_SWAP, PTWALK_CAT_SWAPPED) |
 	       BIT_IF(flags & BIT_ULL(PTWALK_EF_DIRTY), PTWALK_CAT_DIRTY) |
-	       BIT_IF(flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY), PTWALK_CAT_SOFT_DIRTY) |
+	       BIT_IF(ptw_soft_dirty(e, flags), PTWALK_CAT_SOFT_DIRTY) |
 	       BIT_IF(flags & BIT_ULL(PTWALK_EF_ACCESSED), PTWALK_CAT_ACCESSED) |
 	       BIT_IF(e->present && e->size > PAGE_SIZE, PTWALK_CAT_HUGE) |
 	       BIT_IF(e->kind == PTWALK_KIND_ZERO, PTWALK_CAT_ZERO) |
@@ -56,8 +56,9 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 
 	if (e->type == PTW_TABLE || e->type == PTW_BAD)
 		return 0;
-	start = max(e->start, v->pos);
-	end = min(e->start + e->size, v->end);
+	/* an entry above the PTE level may span past its VMA: clip to both */
+	start = max3(e->start, v->pos, e->vma->vm_start);
+	end = min3(e->start + e->size, v->end, e->vma->vm_end);
 	if (start >= end)
 		return 0;
 	/* holes are the bulk of a sparse range: skip them before decoding */

@@ -1131,6 +1131,60 @@ static void *churn_fn(void *arg)
 	return NULL;
 }
 
+/* Point the debugfs files at @pid; the bytes written or -1. */
+static ssize_t write_target(pid_t pid)
+{
+	char spid[16];
+	ssize_t n;
+	int fd = open("/sys/kernel/debug/ptwalk/target", O_WRONLY);
+
+	if (fd < 0)
+		return -1;
+	snprintf(spid, sizeof(spid), "%d", pid);
+	n = write(fd, spid, strlen(spid));
+	close(fd);
+	return n;
+}
+
+/* Per-VMA statistics, a page-table dump and the debugfs files, mid-churn. */
+static void race_maps_and_dump(struct __test_metadata *_metadata, int fd,
+			       char *base, size_t len, struct ptwalk_record *r,
+			       unsigned int round)
+{
+	static struct ptwalk_vma_stats s[8];
+	static char text[1 << 16];
+	struct ptwalk_maps m = {
+		.size = sizeof(m), .pid = getpid(), .start = (uintptr_t)base,
+		.stats = (uintptr_t)s, .stats_size = sizeof(s[0]), .count = 8,
+	};
+	struct ptwalk_walk w = {
+		.size = sizeof(w), .pid = getpid(), .start = (uintptr_t)base,
+		.end = (uintptr_t)base + len, .mode = PTWALK_WALK_RANGES,
+		.flags = PTWALK_WALK_HOLES, .record_size = sizeof(*r),
+		.records = (uintptr_t)r, .count = 512,
+	};
+	const char *file = round & 128 ? "/sys/kernel/debug/ptwalk/pagetable" :
+					 "/sys/kernel/debug/ptwalk/maps";
+	unsigned int i;
+	int dfd;
+
+	ASSERT_EQ(0, ioctl(fd, PTWALK_IOC_MAPS, &m));
+	for (i = 0; i < m.count; i++) {
+		ASSERT_EQ(s[i].vma.end - s[i].vma.start,
+			  s[i].resident[PTWALK_PS_4K] + s[i].resident[PTWALK_PS_2M] +
+			  s[i].resident[PTWALK_PS_1G] + s[i].zero + s[i].swapped +
+			  s[i].none + s[i].other);
+	}
+	ASSERT_EQ(0, ioctl(fd, PTWALK_IOC_WALK, &w));
+	if (round % 512)
+		return;
+	dfd = open(file, O_RDONLY);
+	ASSERT_LE(0, dfd);
+	while (read(dfd, text, sizeof(text)) > 0)
+		;
+	close(dfd);
+}
+
 TEST_F_TIMEOUT(ptw, race_with_mapping_changes, 60)
 {
 	size_t len = 6 * NCHURN * SZ_2M;
@@ -1143,6 +1197,7 @@ TEST_F_TIMEOUT(ptw, race_with_mapping_changes, 60)
 
 	ASSERT_NE(NULL, base);
 	madvise(base, len, MADV_HUGEPAGE);
+	ASSERT_LT(0, write_target(getpid()));
 	for (i = 0; i < NCHURN; i++) {
 		c[i] = (struct churn){ .base = base, .len = len, .id = i, .stop = &stop };
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn_fn, &c[i]));
@@ -1182,13 +1237,14 @@ TEST_F_TIMEOUT(ptw, race_with_mapping_changes, 60)
 				ASSERT_TRUE(r[k].va >= (uintptr_t)base &&
 					    r[k].va + r[k].length <= (uintptr_t)base + len);
 			}
+			race_maps_and_dump(_metadata, self->fd, base, len, r, n);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec < 4);
 	stop = 1;
 	for (i = 0; i < NCHURN; i++)
 		pthread_join(t[i], NULL);
-	TH_LOG("%u translations raced against mmap/munmap/mprotect/DONTNEED/COLLAPSE", n);
+	TH_LOG("%u translations, with walks, MAPS and debugfs reads, raced against mmap/munmap/mprotect/DONTNEED/COLLAPSE", n);
 }
 
 TEST_HARNESS_MAIN

@@ -329,7 +329,7 @@ enum {
 	PTWALK_CAT_SWAPPED = 1,
 	PTWALK_CAT_NONE = 2,		/* in a VMA, never faulted in */
 	PTWALK_CAT_DIRTY = 3,
-	PTWALK_CAT_SOFT_DIRTY = 4,
+	PTWALK_CAT_SOFT_DIRTY = 4,	/* the leaf's bit or its VMA's, as pagemap */
 	PTWALK_CAT_ACCESSED = 5,
 	PTWALK_CAT_HUGE = 6,		/* mapped by a PMD or PUD leaf */
 	PTWALK_CAT_ZERO = 7,
@@ -343,8 +343,8 @@ enum {
 
 #define PTWALK_WALK_RECORDS	0	/* one record per leaf entry */
 #define PTWALK_WALK_EXTENTS	1	/* runs contiguous in va and pa, equal attributes */
-#define PTWALK_WALK_RANGES	2	/* runs of equal level, kind and flags in one VMA,
-					 * wherever they map (a page-table dump) */
+/* runs of equal level, kind and flags in one VMA, wherever they map: ptdump */
+#define PTWALK_WALK_RANGES	2
 
 /* ptwalk_walk.flags */
 #define PTWALK_WALK_HOLES	(1U << 0)	/* report never-faulted entries too */
@@ -407,7 +407,7 @@ struct ptwalk_vma_stats {
 	__u64 other;		/* pfnmap, devmap, migration, markers, poison... */
 	__u64 dirty;		/* present leaves with the bit set */
 	__u64 accessed;
-	__u64 soft_dirty;	/* present or swapped leaves with the bit set */
+	__u64 soft_dirty;	/* present or swapped, soft-dirty as pagemap says */
 	__u64 write_protected;	/* present leaves without the RW bit */
 	/* page tables, indexed by the level of the table (PGD unused) */
 	__u64 tables[PTWALK_NR_LEVELS];		/* reachable from this VMA */
