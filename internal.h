@@ -66,6 +66,7 @@ struct ptw_ops {
 	int (*vma)(void *priv, struct vm_area_struct *vma);
 	int (*gap)(void *priv, unsigned long start, unsigned long end);
 	int (*entry)(void *priv, const struct ptw_entry *e);
+	bool skip_empty_ptes;	/* entry() never sees an empty PTE */
 };
 
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,

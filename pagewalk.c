@@ -207,11 +207,22 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		goto out;
 	}
 	ret = emit(w, pmde);
+	entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, 0, 0, ptep);
 	for (; !ret && addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
 
-		entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE,
-			   pte_index(addr), pte_val(pte), ptep);
+		/* the bulk of a sparse table: skipped here, before any decoding */
+		if (pte_none(pte) && w->ops->skip_empty_ptes)
+			continue;
+		/* per PTE, only what the previous one may have set */
+		e.start = addr & PAGE_MASK;
+		e.index = pte_index(addr);
+		e.val = pte_val(pte);
+		e.phys = virt_to_phys(ptep);
+		e.kind = 0;
+		e.present = false;
+		e.pfn = 0;
+		e.page = NULL;
 		if (pte_none(pte))
 			e.type = PTW_NONE;
 		else if (pte_present(pte))

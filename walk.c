@@ -114,6 +114,12 @@ static int records_gap(void *priv, unsigned long start, unsigned long end)
 static const struct ptw_ops records_ops = {
 	.gap = records_gap,
 	.entry = records_entry,
+	.skip_empty_ptes = true,
+};
+
+static const struct ptw_ops records_holes_ops = {
+	.gap = records_gap,
+	.entry = records_entry,
 };
 
 /*
@@ -122,7 +128,8 @@ static const struct ptw_ops records_ops = {
  */
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v)
 {
-	int ret = ptw_walk(mm, v->pos, v->end, &records_ops, v);
+	bool holes = v->holes || (v->match_all & BIT_ULL(PTWALK_CAT_NONE));
+	int ret = ptw_walk(mm, v->pos, v->end, holes ? &records_holes_ops : &records_ops, v);
 
 	if (ret < 0)
 		return ret;
