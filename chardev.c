@@ -35,10 +35,34 @@ static int copy_req_from_user(void *dst, size_t ksize, size_t min_size,
 	return copy_struct_from_user(dst, ksize, src, *usize);
 }
 
+/*
+ * Our structs are made of u64 fields: storing them a word at a time is as
+ * fast as copy_to_user() on hardware and several times faster than its
+ * byte-wise "rep movsb" under emulation (TCG), where the tests run.
+ */
+static int copy_words_to_user(void __user *dst, const void *src, size_t len)
+{
+	const u64 *w = src;
+	u64 __user *d = dst;
+	size_t i;
+
+	if (len % sizeof(u64))
+		return copy_to_user(dst, src, len) ? -EFAULT : 0;
+	if (!user_access_begin(dst, len))
+		return -EFAULT;
+	for (i = 0; i < len / sizeof(u64); i++)
+		unsafe_put_user(w[i], d + i, efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
 static int copy_reply_to_user(void __user *dst, u32 usize, const void *src,
 			      size_t ksize)
 {
-	if (copy_to_user(dst, src, min_t(size_t, usize, ksize)))
+	if (copy_words_to_user(dst, src, min_t(size_t, usize, ksize)))
 		return -EFAULT;
 	if (usize > ksize && clear_user(dst + ksize, usize - ksize))
 		return -EFAULT;
@@ -53,7 +77,7 @@ static int copy_array_to_user(void __user *dst, u32 usize, const void *src,
 	int ret = 0;
 
 	if (usize == ksize)	/* the common case: one copy */
-		return copy_to_user(dst, src, n * ksize) ? -EFAULT : 0;
+		return copy_words_to_user(dst, src, n * ksize);
 	for (i = 0; !ret && i < n; i++)
 		ret = copy_reply_to_user(dst + (size_t)i * usize, usize,
 					 src + i * ksize, ksize);
