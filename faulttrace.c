@@ -2,7 +2,9 @@
 /*
  * Live page-fault tracing of one process (all its threads): a kretprobe
  * on handle_mm_fault() sees the VMA, the address, the fault flags, the
- * result and the duration of every fault the traced thread group takes.
+ * result and the duration of every fault the traced thread group takes,
+ * and whether the entry the CPU faulted on was present (a protection
+ * fault).
  * Zero cost when off: the probe is registered only while tracing.
  * Bounded memory: at most FT_MAX_VMAS VMAs, then an overflow bucket.
  */
@@ -39,6 +41,7 @@ struct ft_call {
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int flags;
+	bool protection;
 };
 
 static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -52,6 +55,9 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
 	c->flags = regs_get_kernel_argument(regs, 2);
+	/* the error code's PF_PROT is gone by now: read what the CPU saw */
+	c->protection = ptw_fault_leaf_present(vma->vm_mm,
+					       regs_get_kernel_argument(regs, 1));
 	c->start_ns = local_clock();	/* cheaper than ktime_get_ns() on a hot path */
 	return 0;
 }
@@ -89,6 +95,8 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v->read++;
 	if (!(c->flags & FAULT_FLAG_USER))
 		v->kernel_mode++;
+	if (c->protection)
+		v->protection++;
 	/* as mm_account_fault(): a retried fault is major once it completes */
 	if (ret & VM_FAULT_ERROR)
 		v->error++;

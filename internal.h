@@ -71,6 +71,7 @@ struct ptw_ops {
 
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	     const struct ptw_ops *ops, void *priv);
+bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
 
 /* ---- entry and page decoding, shared by visitors (decode.c) ---- */
 

@@ -431,6 +431,39 @@ static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 }
 
 /*
+ * Was the leaf entry for @addr present, as x86's PF_PROT bit would say of
+ * a fault on it?  Only for a fault in progress on @mm, from a probe with
+ * preemption off: the fault's mmap or VMA lock keeps the upper tables, and
+ * a PTE table retracted meanwhile is freed by RCU only after we are done.
+ * A PROT_NONE entry has _PAGE_PRESENT clear: the CPU saw it absent.
+ */
+bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgdp = pgd_offset(mm, addr);
+	p4d_t *p4dp;
+	pud_t *pudp;
+	pmd_t *pmdp;
+	pmd_t pmd;
+	u64 val;
+
+	if (pgd_none(READ_ONCE(*pgdp)))
+		return false;
+	p4dp = p4d_offset(pgdp, addr);
+	if (p4d_none(READ_ONCE(*p4dp)))
+		return false;
+	pudp = pud_offset(p4dp, addr);
+	val = pud_val(READ_ONCE(*pudp));
+	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PSE))
+		return val & _PAGE_PRESENT;
+	pmdp = pmd_offset(pudp, addr);
+	pmd = ptw_pmdp_get(pmdp);
+	val = pmd_val(pmd);
+	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PSE))
+		return val & _PAGE_PRESENT;
+	return pte_val(ptep_get(pte_offset_kernel(&pmd, addr))) & _PAGE_PRESENT;
+}
+
+/*
  * Walk [start, end) of @mm, which the caller has mmap_read_lock()ed.
  * Only ranges covered by VMAs are walked: outside them page tables may be
  * freed under a munmap that has downgraded to the read lock.

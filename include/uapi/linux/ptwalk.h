@@ -301,6 +301,7 @@ struct ptwalk_ft_vma {
 	__u64 major;		/* waited for I/O, as /proc/PID/stat counts it */
 	__u64 retry;		/* VM_FAULT_RETRY: dropped the lock, taken again */
 	__u64 error;		/* VM_FAULT_ERROR: SIGSEGV, SIGBUS, OOM */
+	__u64 protection;	/* the page was present (x86 PF_PROT): COW, write-protect */
 };
 
 struct ptwalk_fault_trace {
@@ -459,7 +460,7 @@ struct ptwalk_maps {
 #define PTWALK_VMSTAT_SIZE_VER0		24
 #define PTWALK_VMSTAT_ITEM_SIZE_VER0	40
 #define PTWALK_FAULTS_SIZE_VER0		48
-#define PTWALK_FT_SIZE_VER0		408
+#define PTWALK_FT_SIZE_VER0		416	/* 408 before protection: refused */
 #define PTWALK_FT_VMA_SIZE_VER0		88
 
 #endif /* _UAPI_LINUX_PTWALK_H */
