@@ -235,6 +235,10 @@ static int read_vmas(int pid, struct ptwalk_vma **out, size_t *n)
 	fclose(f);
 	*out = vmas;
 	*n = len;
+	if (!len) {	/* every user process has a VMA: a kernel thread */
+		free(vmas);
+		return -ENXIO;
+	}
 	return 0;
 }
 

@@ -88,11 +88,12 @@ static int open_device(void)
  */
 static int open_device_or_fallback(int maps)
 {
-	const char *const *m = fallback_missing(maps);
 	int fd = open(PTWALK_DEVICE, O_RDONLY | O_CLOEXEC);
+	const char *const *m;
 
 	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? fd : open_device();
+	m = fallback_missing(maps);
 	fprintf(stderr, "ptwalk: module not loaded (no %s): using /proc/PID/pagemap%s;"
 		" missing:", PTWALK_DEVICE, maps ? "" : " (rw/nx from the VMA)");
 	for (; *m; m++)
