@@ -20,7 +20,8 @@ USER_CFLAGS = -O2 -g -Wall -Wextra -static -I$(CURDIR)/include/uapi
 # the kselftest harness is written for -Wall, not -Wextra
 TEST_CFLAGS = -O2 -g -Wall -static -I$(CURDIR)/include/uapi -I$(KSELFTEST)
 MOD_SRCS    = Kbuild $(wildcard *.c *.h) $(shell find include -name '*.h')
-TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/names.c
+TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/render_maps.c tools/svg.c \
+	      tools/fallback.c tools/names.c
 TEST_HDRS   = $(wildcard selftests/*.h)
 TESTS       = ptwalk_test vmstat_test maps_test
 BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_bench \
@@ -40,7 +41,7 @@ tools: deps $(BINS)
 
 $(BUILD)/bin/ptwalk: $(TOOL_SRCS) tools/*.h include/uapi/linux/ptwalk.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) -ljson-c
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) -ljson-c -lm
 
 $(BUILD)/bin/demo_target: tools/demo_target.c
 	@mkdir -p $(@D)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack build/initramfs.cpio.gz: static busybox, the guest /init, ptwalk.ko
-# for every guest kernel, the CLI, the selftests and the demo.
+# for every guest kernel, the CLI, the selftests (and xmllint) and the demo.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -16,6 +16,16 @@ done
 install -m 755 "$top/scripts/guest-init" "$root/init"
 install -m 755 "$top/scripts/guest-demo.sh" "$root/bin/demo.sh"
 install -m 755 "$build/bin/"* "$root/bin/"
+install -m 755 "$top/selftests/cli_test.sh" "$root/bin/cli_test.sh"
+# xmllint for cli_test.sh's SVG check: dynamic, so its libraries (paths
+# kept, as ldd names them) and the loader come along
+xmllint=$(command -v xmllint)
+mkdir -p "$root/usr/bin"
+cp "$xmllint" "$root/usr/bin/xmllint"
+for lib in $(ldd "$xmllint" | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 while read -r k; do
 	mkdir -p "$root/lib/ptwalk/$k/mods"
 	cp "$build/mod/$k/ptwalk.ko" "$root/lib/ptwalk/$k/"

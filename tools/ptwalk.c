@@ -5,7 +5,11 @@
  *   ptwalk [--json] zones [--watch SECONDS] | vmstat
  *   ptwalk [--json] faults PID [--trace SECONDS]
  *   ptwalk [--json] walk PID [START END] [--extents]
- * Parses arguments, calls the ioctls, hands the answers to render.c.
+ *   ptwalk [--json] maps PID [--svg FILE]
+ *   ptwalk [--json] pagetable PID [START END]
+ * Parses arguments, calls the ioctls, hands the answers to render.c and
+ * svg.c.  Without the module, walk, maps and pagetable get their answers
+ * from fallback.c (/proc/PID/pagemap) in the same structs.
  * Exit: 0 every address translated (present or not), 1 any failed,
  * 2 usage error.
  */
@@ -20,7 +24,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include "fallback.h"
 #include "render.h"
+#include "svg.h"
 
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
@@ -28,6 +34,7 @@
 static int opt_extents;
 static int opt_watch = -1;	/* zones --watch SECONDS */
 static int opt_trace = -1;	/* faults --trace SECONDS */
+static const char *opt_svg;	/* maps --svg FILE */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -44,6 +51,8 @@ static void usage(FILE *out)
 		"       ptwalk [--json] vmstat\n"
 		"       ptwalk [--json] faults PID [--trace SECONDS]\n"
 		"       ptwalk [--json] walk PID [START END] [--extents]\n"
+		"       ptwalk [--json] maps PID [--svg FILE]\n"
+		"       ptwalk [--json] pagetable PID [START END]\n"
 		"  translate  walk PID's page tables for each ADDR (hex, 0x optional):\n"
 		"             every level's entry, the leaf, the VMA and the page\n"
 		"  zones      watermarks, free pages and free blocks of every zone\n"
@@ -53,6 +62,13 @@ static void usage(FILE *out)
 		"  --watch    print the zones again every second for SECONDS\n"
 		"  walk       every mapped leaf of PID in [START, END) (hex; default all);\n"
 		"             --extents: runs contiguous in virtual and physical memory\n"
+		"  maps       per VMA: what backs it (4K, THP, hugetlb, zero page, swap,\n"
+		"             never faulted), dirty/accessed, page tables, extents, nodes;\n"
+		"             --svg FILE: also draw it\n"
+		"  pagetable  ptdump-style ranges of PID's page tables in [START, END),\n"
+		"             holes included, then the W+X check\n"
+		"  without the module, walk, maps and pagetable read /proc/PID/pagemap\n"
+		"  and /proc/kpageflags instead, and say which fields are missing\n"
 		"  --json     print JSON instead of text\n");
 }
 
@@ -66,10 +82,47 @@ static int open_device(void)
 	return fd;
 }
 
+/*
+ * The device, or FALLBACK_FD when the module is not loaded: then one line
+ * on stderr says what the answer will lack (@maps: for the maps command).
+ */
+static int open_device_or_fallback(int maps)
+{
+	int fd = open(PTWALK_DEVICE, O_RDONLY | O_CLOEXEC);
+	const char *const *m;
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : open_device();
+	m = fallback_missing(maps);
+	fprintf(stderr, "ptwalk: module not loaded (no %s): using /proc/PID/pagemap%s;"
+		" missing:", PTWALK_DEVICE, maps ? "" : " (rw/nx from the VMA)");
+	for (; *m; m++)
+		fprintf(stderr, " %s", *m);
+	fputc('\n', stderr);
+	return FALLBACK_FD;
+}
+
+static void close_device(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static struct maps_view source_view(int fd, int pid, int maps)
+{
+	struct maps_view view = { .pid = pid, .source = "ptwalk", .vmpte_kb = -1 };
+
+	if (fd == FALLBACK_FD) {
+		view.source = "pagemap";
+		view.missing = fallback_missing(maps);
+	}
+	return view;
+}
+
 /* The ioctl, or a one-line reason on stderr and EXIT_FAILED. */
 static int call(int fd, unsigned long cmd, void *arg, const char *what)
 {
-	if (!ioctl(fd, cmd, arg))
+	if (!(fd == FALLBACK_FD ? fallback_ioctl(cmd, arg) : ioctl(fd, cmd, arg)))
 		return 0;
 	fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
 	return EXIT_FAILED;
@@ -79,6 +132,8 @@ static int get_info(int fd, struct ptwalk_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
+	if (fd == FALLBACK_FD)
+		return fallback_ioctl(PTWALK_IOC_GET_INFO, info);
 	return ioctl(fd, PTWALK_IOC_GET_INFO, info);
 }
 
@@ -353,55 +408,331 @@ static int cmd_faults(int argc, char **argv, int json)
 	return 0;
 }
 
-static int cmd_walk(int argc, char **argv, int json)
+typedef void (*record_fn)(const struct ptwalk_record *r, void *ctx);
+
+/* Stream @proto's range through WALK, handing each record to @fn. */
+static int walk_range(int fd, const struct ptwalk_walk *proto, record_fn fn, void *ctx,
+		      const char *what)
 {
 	static struct ptwalk_record recs[4096];
-	struct json_object *arr = json ? json_object_new_array() : NULL;
-	struct ptwalk_info info;
-	uint64_t start = 0, end, total = 0;
-	int fd, pid;
+	uint64_t start = proto->start;
 	unsigned int i;
 
-	if ((argc != 1 && argc != 3) || parse_pid(argv[0], &pid) ||
-	    (argc == 3 && (parse_addr(argv[1], &start) || parse_addr(argv[2], &end)))) {
+	while (start < proto->end) {
+		struct ptwalk_walk req = *proto;
+
+		req.size = sizeof(req);
+		req.start = start;
+		req.record_size = sizeof(recs[0]);
+		req.records = (uintptr_t)recs;
+		req.count = 4096;
+		if (call(fd, PTWALK_IOC_WALK, &req, what))
+			return EXIT_FAILED;
+		for (i = 0; i < req.count; i++)
+			fn(&recs[i], ctx);
+		if (req.next <= start) {
+			fprintf(stderr, "ptwalk: %s: walk stuck at 0x%" PRIx64 "\n", what, start);
+			return EXIT_FAILED;
+		}
+		start = req.next;
+	}
+	return 0;
+}
+
+/* PID [START END]: the range, all of user space by default. */
+static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 *end)
+{
+	uint64_t s = 0, e = 0;
+
+	if ((argc != 1 && argc != 3) || parse_pid(argv[0], pid) ||
+	    (argc == 3 && (parse_addr(argv[1], &s) || parse_addr(argv[2], &e))))
+		return -1;
+	*start = s;
+	*end = e;
+	return 0;
+}
+
+struct walk_out {
+	struct json_object *arr;	/* NULL: text */
+	int see_phys;
+	uint64_t total;
+};
+
+static void walk_record(const struct ptwalk_record *r, void *ctx)
+{
+	struct walk_out *w = ctx;
+
+	if (w->arr)
+		json_object_array_add(w->arr, render_record_json(r, w->see_phys));
+	else
+		render_record_text(stdout, r);
+	w->total += r->length;
+}
+
+static int cmd_walk(int argc, char **argv, int json)
+{
+	struct walk_out w = { .arr = json ? json_object_new_array() : NULL };
+	struct ptwalk_walk req = {
+		.mode = opt_extents ? PTWALK_WALK_EXTENTS : PTWALK_WALK_RECORDS,
+	};
+	struct ptwalk_info info;
+	int fd, ret;
+
+	if (parse_pid_range(argc, argv, &req.pid, &req.start, &req.end)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	fd = open_device();
-	if (fd < 0)
+	fd = open_device_or_fallback(0);
+	if (fd == -1)
 		return EXIT_FAILED;
 	if (get_info(fd, &info)) {
 		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}
 	if (argc == 1)
-		end = info.user_va_end;
-	while (start < end) {
-		struct ptwalk_walk req = {
-			.size = sizeof(req), .pid = pid, .start = start, .end = end,
-			.mode = opt_extents ? PTWALK_WALK_EXTENTS : PTWALK_WALK_RECORDS,
-			.record_size = sizeof(recs[0]), .records = (uintptr_t)recs,
-			.count = 4096,
-		};
+		req.end = info.user_va_end;
+	w.see_phys = !!(info.features & PTWALK_FEAT_PFN_VISIBLE);
+	ret = walk_range(fd, &req, walk_record, &w, argv[0]);
+	close_device(fd);
+	if (ret)
+		return ret;
+	if (json) {
+		struct maps_view view = source_view(fd, req.pid, 0);
+		struct json_object *o = render_source_json(&view);
 
-		if (call(fd, PTWALK_IOC_WALK, &req, argv[0]))
-			return EXIT_FAILED;
-		for (i = 0; i < req.count; i++) {
-			if (json)
-				json_object_array_add(arr, render_record_json(&recs[i],
-					!!(info.features & PTWALK_FEAT_PFN_VISIBLE)));
-			else
-				render_record_text(stdout, &recs[i]);
-			total += recs[i].length;
+		json_object_object_add(o, "records", w.arr);
+		print_json(o);
+	} else {
+		printf("%" PRIu64 " KiB mapped\n", w.total >> 10);
+	}
+	return 0;
+}
+
+/* Every VMA's statistics, MAPS call after MAPS call. */
+static int fetch_maps(int fd, int pid, uint64_t va_end, const char *what,
+		      struct ptwalk_vma_stats **out, size_t *n)
+{
+	struct ptwalk_vma_stats *stats = NULL, *grown;
+	size_t len = 0, cap = 0;
+	uint64_t start = 0;
+
+	for (;;) {
+		struct ptwalk_maps req = { .size = sizeof(req), .pid = pid, .start = start };
+
+		if (cap - len < 64) {
+			cap = cap ? 2 * cap : 256;
+			grown = realloc(stats, cap * sizeof(*stats));
+			if (!grown) {
+				free(stats);
+				fprintf(stderr, "ptwalk: %s\n", strerror(ENOMEM));
+				return EXIT_FAILED;
+			}
+			stats = grown;
 		}
+		req.stats = (uintptr_t)(stats + len);
+		req.stats_size = sizeof(*stats);
+		req.count = cap - len;
+		if (call(fd, PTWALK_IOC_MAPS, &req, what)) {
+			free(stats);
+			return EXIT_FAILED;
+		}
+		len += req.count;
+		if (!req.count || req.next >= va_end || req.next <= start)
+			break;
 		start = req.next;
 	}
-	close(fd);
-	if (json)
-		print_json(arr);
-	else
-		printf("%" PRIu64 " KiB mapped\n", total >> 10);
+	*out = stats;
+	*n = len;
 	return 0;
+}
+
+/* VmPTE of /proc/PID/status in kB, -1 if it cannot be read. */
+static long long read_vmpte_kb(int pid)
+{
+	long long kb = -1;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %lld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int write_svg(const char *path, const struct maps_view *view,
+		     const struct ptwalk_vma_stats *s, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "ptwalk: %s: %s\n", path, strerror(errno));
+		return EXIT_FAILED;
+	}
+	svg_maps(f, view, s, n);
+	if (fclose(f)) {
+		fprintf(stderr, "ptwalk: %s: %s\n", path, strerror(errno));
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+/* Device (or fallback) and info for a command that needs @feature. */
+static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
+{
+	int fd = open_device_or_fallback(maps);
+
+	if (fd == -1)
+		return -1;
+	if (get_info(fd, info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		close_device(fd);
+		return -1;
+	}
+	if (!(info->features & feature)) {
+		fprintf(stderr, "ptwalk: the loaded ptwalk.ko is too old for this command\n");
+		close_device(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int cmd_maps(int argc, char **argv, int json)
+{
+	struct ptwalk_vma_stats *stats;
+	struct ptwalk_info info;
+	struct maps_view view;
+	size_t n;
+	int fd, pid, ret;
+
+	if (argc != 1 || parse_pid(argv[0], &pid)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_for(1, PTWALK_FEAT_MAPS, &info);
+	if (fd == -1)
+		return EXIT_FAILED;
+	ret = fetch_maps(fd, pid, info.user_va_end, argv[0], &stats, &n);
+	close_device(fd);
+	if (ret)
+		return ret;
+	view = source_view(fd, pid, 1);
+	view.vmpte_kb = read_vmpte_kb(pid);
+	if (opt_svg)
+		ret = write_svg(opt_svg, &view, stats, n);
+	if (json)
+		print_json(render_maps_json(&view, stats, n));
+	else
+		render_maps_text(stdout, &view, stats, n);
+	free(stats);
+	return ret;
+}
+
+/* What pagetable gathers while the ranges stream past. */
+struct pagetable_out {
+	int json;
+	const struct ptwalk_vma_stats *vmas;	/* for the names */
+	size_t nvmas;
+	struct json_object *ranges, *wx_json;
+	struct ptwalk_record *wx;	/* text: W+X ranges, listed again at the end */
+	size_t nwx;
+	uint64_t wx_pages;
+};
+
+static const char *vma_name_at(const struct pagetable_out *p, uint64_t vma_start)
+{
+	size_t lo = 0, hi = p->nvmas;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->vmas[mid].vma.start == vma_start)
+			return p->vmas[mid].vma.name;
+		if (p->vmas[mid].vma.start < vma_start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return "";
+}
+
+static void pagetable_range(const struct ptwalk_record *r, void *ctx)
+{
+	struct pagetable_out *p = ctx;
+	const char *name = vma_name_at(p, r->vma_start);
+	struct ptwalk_record *grown;
+
+	if (p->json)
+		json_object_array_add(p->ranges, render_range_json(r, name));
+	else
+		render_range_text(stdout, r, name);
+	if (!range_wx_pages(r))
+		return;
+	p->wx_pages += range_wx_pages(r);
+	if (p->json) {
+		json_object_array_add(p->wx_json, render_range_json(r, name));
+		return;
+	}
+	grown = realloc(p->wx, (p->nwx + 1) * sizeof(*p->wx));
+	if (grown) {
+		p->wx = grown;
+		p->wx[p->nwx++] = *r;
+	}
+}
+
+static void pagetable_wx_text(const struct pagetable_out *p)
+{
+	size_t i;
+
+	printf("\nW+X ranges:%s\n", p->nwx ? "" : " none");
+	for (i = 0; i < p->nwx; i++)
+		render_range_text(stdout, &p->wx[i], vma_name_at(p, p->wx[i].vma_start));
+	render_wx_check_text(stdout, p->wx_pages);
+}
+
+static int cmd_pagetable(int argc, char **argv, int json)
+{
+	struct pagetable_out p = { .json = json };
+	struct ptwalk_walk req = { .mode = PTWALK_WALK_RANGES, .flags = PTWALK_WALK_HOLES };
+	struct ptwalk_vma_stats *stats = NULL;
+	struct ptwalk_info info;
+	int fd, ret;
+
+	if (parse_pid_range(argc, argv, &req.pid, &req.start, &req.end)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_for(0, PTWALK_FEAT_WALK, &info);
+	if (fd == -1)
+		return EXIT_FAILED;
+	if (argc == 1)
+		req.end = info.user_va_end;
+	/* VMA names, by start; a module without MAPS leaves them empty */
+	if ((info.features & PTWALK_FEAT_MAPS) &&
+	    fetch_maps(fd, req.pid, info.user_va_end, argv[0], &stats, &p.nvmas)) {
+		close_device(fd);
+		return EXIT_FAILED;
+	}
+	p.vmas = stats;
+	if (json) {
+		p.ranges = json_object_new_array();
+		p.wx_json = json_object_new_array();
+	}
+	ret = walk_range(fd, &req, pagetable_range, &p, argv[0]);
+	close_device(fd);
+	if (!ret && json) {
+		struct maps_view view = source_view(fd, req.pid, 0);
+
+		print_json(render_pagetable_json(&view, p.ranges, p.wx_json, p.wx_pages));
+	} else if (!ret) {
+		pagetable_wx_text(&p);
+	}
+	free(stats);
+	free(p.wx);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -412,17 +743,20 @@ int main(int argc, char **argv)
 		{ "watch", required_argument, NULL, 'w' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "extents", no_argument, NULL, 'e' },
+		{ "svg", required_argument, NULL, 's' },
 		{ 0 }
 	};
 	int json = 0, c;
 	char *end;
 
 	/* Options may come before or after the command (GNU permutation). */
-	while ((c = getopt_long(argc, argv, "jhw:t:e", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jhw:t:es:", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
 		} else if (c == 'e') {
 			opt_extents = 1;
+		} else if (c == 's') {
+			opt_svg = optarg;
 		} else if (c == 'w' || c == 't') {
 			long v = strtol(optarg, &end, 10);
 
@@ -452,6 +786,8 @@ int main(int argc, char **argv)
 		{ "vmstat", cmd_vmstat },
 		{ "faults", cmd_faults },
 		{ "walk", cmd_walk },
+		{ "maps", cmd_maps },
+		{ "pagetable", cmd_pagetable },
 	};
 	unsigned int i;
 

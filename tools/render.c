@@ -58,7 +58,7 @@ static const char *size_name(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void vma_perms(const struct ptwalk_vma *v, char perms[5])
+void vma_perms(const struct ptwalk_vma *v, char perms[5])
 {
 	perms[0] = FLAG(v->flags, PTWALK_VF_READ) ? 'r' : '-';
 	perms[1] = FLAG(v->flags, PTWALK_VF_WRITE) ? 'w' : '-';
@@ -124,7 +124,7 @@ void render_xlate_text(FILE *out, int pid, const struct ptwalk_xlate *x)
 	fputc('\n', out);
 }
 
-static struct json_object *json_hex(uint64_t v)
+struct json_object *json_hex(uint64_t v)
 {
 	char buf[24];
 
@@ -132,8 +132,8 @@ static struct json_object *json_hex(uint64_t v)
 	return json_object_new_string(buf);
 }
 
-static struct json_object *json_flags(uint64_t flags, const char *const *names,
-				      unsigned int n)
+struct json_object *json_flags(uint64_t flags, const char *const *names,
+			       unsigned int n)
 {
 	struct json_object *a = json_object_new_array();
 	unsigned int i;
@@ -163,7 +163,7 @@ static struct json_object *json_level(const struct ptwalk_level *l, int see_phys
 	return o;
 }
 
-static struct json_object *json_vma(const struct ptwalk_vma *v)
+struct json_object *json_vma(const struct ptwalk_vma *v)
 {
 	struct json_object *o = json_object_new_object();
 	char perms[5];

@@ -28,4 +28,54 @@ struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 void render_record_text(FILE *out, const struct ptwalk_record *r);
 struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys);
 
+/* Shared by the renderers (render.c). */
+void vma_perms(const struct ptwalk_vma *v, char perms[5]);
+struct json_object *json_hex(uint64_t v);
+struct json_object *json_flags(uint64_t flags, const char *const *names, unsigned int n);
+struct json_object *json_vma(const struct ptwalk_vma *v);
+/* "0", "12K", "1.5M", "2G": bytes for a human */
+const char *human_size(uint64_t bytes, char *buf, size_t len);
+
+/* ---- maps and pagetable (render_maps.c) ---- */
+
+/* Where a maps answer came from and what it cannot tell. */
+struct maps_view {
+	int pid;
+	const char *source;		/* "ptwalk" (the module) or "pagemap" */
+	const char *const *missing;	/* NULL-terminated names of unknown fields */
+	long long vmpte_kb;		/* VmPTE of /proc/PID/status, -1: unknown */
+};
+
+/* One total of what backs a process; JSON and SVG carry the same list. */
+struct maps_total_item {
+	const char *key;
+	uint64_t value;
+};
+
+#define MAPS_NR_TOTALS	11
+
+/* {"pid", "source", "missing"}: the start of every maps/pagetable/walk answer */
+struct json_object *render_source_json(const struct maps_view *view);
+int view_missing(const struct maps_view *view, const char *field);
+uint64_t stats_resident(const struct ptwalk_vma_stats *s);
+/* THP bytes as the SVG draws them: huge leaves that are not hugetlb */
+uint64_t stats_thp_bytes(const struct ptwalk_vma_stats *s);
+/* Sum of @n VMAs; tables[] from tables_first[] so shared tables count once. */
+void maps_sum(const struct ptwalk_vma_stats *s, size_t n, struct ptwalk_vma_stats *total);
+void maps_total_items(const struct ptwalk_vma_stats *total,
+		      struct maps_total_item items[MAPS_NR_TOTALS]);
+void render_maps_text(FILE *out, const struct maps_view *view,
+		      const struct ptwalk_vma_stats *s, size_t n);
+struct json_object *render_maps_json(const struct maps_view *view,
+				     const struct ptwalk_vma_stats *s, size_t n);
+
+/* 4K pages of a present W+X range, else 0 */
+uint64_t range_wx_pages(const struct ptwalk_record *r);
+void render_range_text(FILE *out, const struct ptwalk_record *r, const char *vma_name);
+struct json_object *render_range_json(const struct ptwalk_record *r, const char *vma_name);
+void render_wx_check_text(FILE *out, uint64_t wx_pages);
+struct json_object *render_pagetable_json(const struct maps_view *view,
+					  struct json_object *ranges,
+					  struct json_object *wx_ranges, uint64_t wx_pages);
+
 #endif

@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# CLI selftest, run in the guest by /init (busybox sh, root, ptwalk.ko
+# loaded): `ptwalk maps` JSON, text and SVG of a real process, the SVG's
+# embedded totals against the JSON's, `ptwalk pagetable`'s W+X check, the
+# resident total against VmRSS, page tables against VmPTE, and the pagemap
+# fallback with /dev/ptwalk hidden.  Prints TAP as kselftest does.
+PATH=/bin:/sbin:/usr/bin
+tmp=/tmp/cli_test.$$
+nr=0 pass=0 fail=0 skip=0
+
+result() {	# result STATUS NAME: STATUS 0 passes
+	nr=$((nr + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $nr - $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $nr - $2"
+	fi
+}
+
+diag() {	# show a file as TAP comments
+	sed 's/^/# /' "$1"
+}
+
+# json_total FILE KEY: the value of KEY in the "total" object (last in the file)
+json_total() {
+	sed -n '/^  "total":{/,$p' "$1" | sed -n "s/^ *\"$2\":\([0-9]*\).*/\1/p" | head -n 1
+}
+
+# svg_total FILE KEY: data-total-KEY of the root element (KEY with - for _)
+svg_total() {
+	key=$(echo "$2" | tr _ -)
+	sed -n "s/.*data-total-$key=\"\([0-9]*\)\".*/\1/p" "$1" | head -n 1
+}
+
+# within A B: |A - B| <= B/10 + 64 (KiB)
+within() {
+	d=$(($1 - $2))
+	[ $d -lt 0 ] && d=$((-d))
+	[ $d -le $(($2 / 10 + 64)) ]
+}
+
+mkdir -p "$tmp"
+echo "TAP version 13"
+echo "1..12"
+
+: > "$tmp/addrs"
+/bin/demo_target > "$tmp/addrs" &
+pid=$!
+i=0
+while [ "$(wc -l < "$tmp/addrs")" -lt 4 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+ptwalk maps "$pid" --json > "$tmp/maps.json" 2> "$tmp/err"
+rc=$?
+grep -q '"source":"ptwalk"' "$tmp/maps.json"
+result $((rc + $?)) "maps --json exits 0 with source ptwalk"
+[ $rc -eq 0 ] || diag "$tmp/err"
+
+ptwalk maps "$pid" --svg "$tmp/m.svg" > "$tmp/maps.txt" 2> "$tmp/err"
+rc=$?
+[ -s "$tmp/m.svg" ]
+result $((rc + $?)) "maps --svg exits 0 and writes the SVG"
+[ $rc -eq 0 ] || diag "$tmp/err"
+
+xmllint --noout "$tmp/m.svg" 2> "$tmp/err"
+rc=$?
+result $rc "xmllint accepts the SVG"
+[ $rc -eq 0 ] || diag "$tmp/err"
+
+bad=0
+for key in size resident resident_4k resident_2m resident_1g thp_bytes hugetlb zero \
+	   swapped none other; do
+	j=$(json_total "$tmp/maps.json" $key)
+	s=$(svg_total "$tmp/m.svg" $key)
+	if [ -z "$j" ] || [ "$j" != "$s" ]; then
+		echo "# total $key: json '$j' svg '$s'"
+		bad=1
+	fi
+done
+result $bad "SVG's embedded totals equal the JSON's"
+
+# Every byte of every VMA is accounted for once:
+# resident + zero + swapped + none + other == size.
+size=$(json_total "$tmp/maps.json" size)
+sum=$(( $(json_total "$tmp/maps.json" resident) + $(json_total "$tmp/maps.json" zero) +
+	$(json_total "$tmp/maps.json" swapped) + $(json_total "$tmp/maps.json" none) +
+	$(json_total "$tmp/maps.json" other) ))
+[ "$sum" -eq "$size" ]
+result $? "total resident + zero + swapped + none + other == size"
+[ "$sum" -eq "$size" ] || echo "# sum $sum size $size"
+
+# VmRSS is the mm's rss counters; ptwalk counts the leaves themselves.  They
+# may differ a little: the counters are cached per thread (6.1 syncs them
+# every 64 faults) or per CPU (6.2+ percpu_counter batches), and hugetlb
+# pages are not in VmRSS at all (subtracted here).  So: within 10% + 64 KiB.
+res=$(( ($(json_total "$tmp/maps.json" resident) - $(json_total "$tmp/maps.json" hugetlb)) / 1024 ))
+rss=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+within "$res" "$rss"
+result $? "maps resident ($res KiB) agrees with VmRSS ($rss KiB)"
+
+tail -n 2 "$tmp/maps.txt" | head -n 1 | grep -q '^TOTAL'
+result $? "maps text ends with a TOTAL line"
+
+line=$(tail -n 1 "$tmp/maps.txt")
+echo "# $line"
+echo "$line" | grep -qE '^page tables: [0-9]+ KiB \(pte [0-9]+, pmd [0-9]+, pud [0-9]+ tables, [0-9]+ deposited\) = VmPTE'
+result $? "maps page tables equal VmPTE"
+
+ptwalk pagetable "$pid" > "$tmp/pt.txt" 2> "$tmp/err"
+rc=$?
+tail -n 1 "$tmp/pt.txt" | grep -qE '^Checked W\+X mappings: (passed, 0|FAILED, [1-9][0-9]*) W\+X pages$'
+result $((rc + $?)) "pagetable ends with the W+X check"
+[ $rc -eq 0 ] || diag "$tmp/err"
+tail -n 1 "$tmp/pt.txt" | sed 's/^/# /'
+
+ptwalk pagetable --json "$pid" > "$tmp/pt.json" 2> "$tmp/err"
+rc=$?
+grep -qE '"wx_check":"(passed|FAILED)"' "$tmp/pt.json"
+result $((rc + $?)) "pagetable --json has wx_check"
+
+# Without the module (its node hidden for a moment) maps reads pagemap:
+# the same process, so the same resident total within the same slack.
+mv /dev/ptwalk "$tmp/ptwalk.dev"
+ptwalk maps "$pid" --json > "$tmp/fb.json" 2> "$tmp/fb.err"
+rc=$?
+mv "$tmp/ptwalk.dev" /dev/ptwalk
+grep -q '"source":"pagemap"' "$tmp/fb.json" && grep -q 'module not loaded' "$tmp/fb.err"
+result $((rc + $?)) "maps falls back to pagemap and says so"
+fb=$(( $(json_total "$tmp/fb.json" resident) / 1024 ))
+within "$fb" $(( $(json_total "$tmp/maps.json" resident) / 1024 ))
+result $? "fallback resident ($fb KiB) agrees with the module's"
+
+kill "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+rm -rf "$tmp"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail -eq 0 ]
