@@ -167,8 +167,9 @@ void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace 
 	seq_printf(m, "\ntrace of pid %d: %s, %llu ms, %u VMAs (max %u), missed %llu\n",
 		   t->traced_pid, t->running ? "running" : "stopped",
 		   t->elapsed_ns / 1000000, t->total_vmas, t->max_vmas, t->nmissed);
-	seq_printf(m, "%-33s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "VMA", "faults",
-		   "read", "write", "exec", "kernel", "minor", "major", "retry", "error");
+	seq_printf(m, "%-33s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "VMA", "faults",
+		   "read", "write", "exec", "prot", "kernel", "minor", "major", "retry",
+		   "error");
 	for (i = 0; i <= t->count; i++) {
 		v = i < t->count ? &vmas[i] : &t->overflow;
 		if (i == t->count && !v->faults)
@@ -177,9 +178,9 @@ void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace 
 			seq_printf(m, "%016llx-%016llx", v->start, v->end);
 		else
 			seq_printf(m, "%-33s", "(overflow)");
-		seq_printf(m, " %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
-			   v->faults, v->read, v->write, v->exec, v->kernel_mode,
-			   v->minor, v->major, v->retry, v->error);
+		seq_printf(m, " %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
+			   v->faults, v->read, v->write, v->exec, v->protection,
+			   v->kernel_mode, v->minor, v->major, v->retry, v->error);
 	}
 	seq_puts(m, "duration histogram (ns >= 2^i: count):");
 	for (i = 0; i < PTWALK_FT_HIST; i++)

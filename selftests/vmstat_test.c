@@ -458,6 +458,7 @@ TEST_F(vm, trace_counts_faults_by_vma)
 			EXPECT_LE(npages, v[i].minor);
 			EXPECT_EQ(0, v[i].major);
 			EXPECT_EQ(0, v[i].error);
+			EXPECT_EQ(0, v[i].protection);	/* fresh pages: not present */
 			EXPECT_EQ(v[i].faults, v[i].minor + v[i].major + v[i].retry + v[i].error);
 		} else {
 			others += v[i].faults;
@@ -469,6 +470,54 @@ TEST_F(vm, trace_counts_faults_by_vma)
 	EXPECT_EQ(0, others) TH_LOG("%llu faults outside the touched VMA",
 				    (unsigned long long)others);
 	EXPECT_EQ(all + t.overflow.faults, hist);
+}
+
+/*
+ * Protection faults: N pages read first (the zero page, read-only), then
+ * written: every write faults on a present entry.  A PROT_NONE page made
+ * accessible again faults on an absent one.
+ */
+TEST_F(vm, trace_protection_faults)
+{
+	static struct ptwalk_ft_vma v[256];
+	const unsigned int npages = 32;
+	struct ptwalk_fault_trace t;
+	const struct ptwalk_ft_vma *vma;
+	int ready[2], go[2];
+	unsigned int i;
+	char *p, c;
+	pid_t pid;
+
+	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (i = 0; i < npages; i++)
+			c += *(volatile char *)(p + i * SZ_4K);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < npages; i++)
+			p[i * SZ_4K] = 1;
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	vma = ft_vma_of(&t, v, (uintptr_t)p);
+	ASSERT_NE(NULL, vma);
+	EXPECT_LE(npages, vma->protection);
+	EXPECT_LE(npages, vma->write);
+	EXPECT_GE(vma->faults, vma->protection);
+	TH_LOG("%llu faults, %llu on present entries", (unsigned long long)vma->faults,
+	       (unsigned long long)vma->protection);
 }
 
 /* The traced process exits mid-trace: counters stay, nothing complains. */

@@ -354,14 +354,17 @@ struct json_object *render_faults_json(int pid, const struct ptwalk_faults *f)
 	return o;
 }
 
-static const char *const ft_cols[] = {
-	"faults", "read", "write", "exec", "kernel", "minor", "major", "retry", "error",
+#define FT_COLS	10
+
+static const char *const ft_cols[FT_COLS] = {
+	"faults", "read", "write", "exec", "prot", "kernel", "minor", "major", "retry",
+	"error",
 };
 
-static void ft_values(const struct ptwalk_ft_vma *v, uint64_t out[9])
+static void ft_values(const struct ptwalk_ft_vma *v, uint64_t out[FT_COLS])
 {
-	uint64_t vals[9] = { v->faults, v->read, v->write, v->exec, v->kernel_mode,
-			     v->minor, v->major, v->retry, v->error };
+	uint64_t vals[FT_COLS] = { v->faults, v->read, v->write, v->exec, v->protection,
+				   v->kernel_mode, v->minor, v->major, v->retry, v->error };
 
 	memcpy(out, vals, sizeof(vals));
 }
@@ -369,14 +372,14 @@ static void ft_values(const struct ptwalk_ft_vma *v, uint64_t out[9])
 void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
 		       const struct ptwalk_ft_vma *vmas)
 {
-	uint64_t vals[9];
+	uint64_t vals[FT_COLS];
 	unsigned int i, j;
 
 	fprintf(out, "PID %d  traced %.1f s  VMAs %u (max %u)  missed %" PRIu64 "\n",
 		t->traced_pid, t->elapsed_ns / 1e9, t->total_vmas, t->max_vmas,
 		(uint64_t)t->nmissed);
 	fprintf(out, "%-33s", "VMA");
-	for (j = 0; j < 9; j++)
+	for (j = 0; j < FT_COLS; j++)
 		fprintf(out, " %8s", ft_cols[j]);
 	fputc('\n', out);
 	for (i = 0; i <= t->count; i++) {
@@ -390,7 +393,7 @@ void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
 		else
 			fprintf(out, "%-33s", "(overflow)");
 		ft_values(v, vals);
-		for (j = 0; j < 9; j++)
+		for (j = 0; j < FT_COLS; j++)
 			fprintf(out, " %8" PRIu64, vals[j]);
 		fputc('\n', out);
 	}
@@ -404,13 +407,13 @@ void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
 static struct json_object *json_ft_vma(const struct ptwalk_ft_vma *v)
 {
 	struct json_object *o = json_object_new_object();
-	uint64_t vals[9];
+	uint64_t vals[FT_COLS];
 	unsigned int j;
 
 	json_object_object_add(o, "start", json_hex(v->start));
 	json_object_object_add(o, "end", json_hex(v->end));
 	ft_values(v, vals);
-	for (j = 0; j < 9; j++)
+	for (j = 0; j < FT_COLS; j++)
 		json_object_object_add(o, ft_cols[j], json_object_new_int64(vals[j]));
 	return o;
 }
