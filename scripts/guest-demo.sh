@@ -17,6 +17,17 @@ echo "\$ ptwalk translate --json $pid $4"
 ptwalk translate --json "$pid" "$4"
 echo "\$ ptwalk walk $pid --extents   # the whole address space as extents"
 ptwalk walk "$pid" --extents | tail -n 8
+echo "\$ ptwalk maps $pid   # per-VMA statistics"
+ptwalk maps "$pid"
+echo "\$ ptwalk pagetable $pid   # ptdump-style, with the W+X audit"
+ptwalk pagetable "$pid"
+echo "\$ cat /sys/kernel/debug/ptwalk/maps"
+cat /sys/kernel/debug/ptwalk/maps
+echo "\$ ptwalk maps $pid --svg /tmp/maps.svg"
+ptwalk maps "$pid" --svg /tmp/maps.svg > /dev/null
+echo "PTWALK-SVG begin"
+cat /tmp/maps.svg
+echo "PTWALK-SVG end"
 echo "\$ ptwalk zones"
 ptwalk zones
 echo "\$ ptwalk faults $pid"
