@@ -15,6 +15,44 @@
 #include "compat.h"
 #include "internal.h"
 
+/*
+ * Every buffer an ioctl allocates is counted, so the benchmark can show
+ * what a call costs in kernel memory (debugfs "memory").
+ */
+static atomic_long_t call_mem_live, call_mem_peak;
+
+static void *call_alloc(size_t n, size_t size)
+{
+	void *p = kcalloc(n, size, GFP_KERNEL);
+	long live, peak;
+
+	if (!p)
+		return NULL;
+	live = atomic_long_add_return(n * size, &call_mem_live);
+	peak = atomic_long_read(&call_mem_peak);
+	while (live > peak && !atomic_long_try_cmpxchg(&call_mem_peak, &peak, live))
+		;
+	return p;
+}
+
+static void call_free(void *p, size_t n, size_t size)
+{
+	if (p)
+		atomic_long_sub(n * size, &call_mem_live);
+	kfree(p);
+}
+
+void ptw_call_mem(long *live, long *peak)
+{
+	*live = atomic_long_read(&call_mem_live);
+	*peak = atomic_long_read(&call_mem_peak);
+}
+
+void ptw_call_mem_reset(void)
+{
+	atomic_long_set(&call_mem_peak, atomic_long_read(&call_mem_live));
+}
+
 /* Addresses translated per mmap-lock hold: bounds kernel memory and latency. */
 #define XLATE_CHUNK	32
 
@@ -134,7 +172,7 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	void __user *ures;
 	struct ptw_target t;
 	u64 *addrs = NULL;
-	unsigned int done, n, i;
+	unsigned int done, n, i, chunk;
 	bool show_pfns;
 	u32 usize;
 	int ret;
@@ -158,9 +196,9 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	if (ret)
 		goto out_put;
 	show_pfns = ptw_may_see_pfns(file);
-	n = min_t(unsigned int, XLATE_CHUNK, req.count);
-	addrs = kmalloc_array(n, sizeof(*addrs), GFP_KERNEL);
-	xs = kmalloc_array(n, sizeof(*xs), GFP_KERNEL);
+	chunk = min_t(unsigned int, XLATE_CHUNK, req.count);
+	addrs = call_alloc(chunk, sizeof(*addrs));
+	xs = call_alloc(chunk, sizeof(*xs));
 	if (!addrs || !xs) {
 		ret = -ENOMEM;
 		goto out_free;
@@ -197,8 +235,8 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	if (put_user(done, &ureq->done))
 		ret = -EFAULT;
 out_free:
-	kfree(xs);
-	kfree(addrs);
+	call_free(xs, chunk, sizeof(*xs));
+	call_free(addrs, chunk, sizeof(*addrs));
 out_put:
 	ptw_target_put(&t);
 	return ret;
@@ -241,7 +279,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		.holes = req.flags & PTWALK_WALK_HOLES,
 		.show_pfns = ptw_may_see_pfns(file),
 	};
-	v.buf = kmalloc_array(WALK_BATCH, sizeof(*v.buf), GFP_KERNEL);
+	v.buf = call_alloc(WALK_BATCH, sizeof(*v.buf));
 	if (!v.buf) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -267,7 +305,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		}
 		cond_resched();
 	}
-	kfree(v.buf);
+	call_free(v.buf, WALK_BATCH, sizeof(*v.buf));
 	req.count = written;
 	req.next = v.pos;
 	if (!ret || ret == -EINTR) {
@@ -303,7 +341,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	ret = ptw_may_inspect(file, &t);
 	if (ret)
 		goto out_put;
-	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	s = call_alloc(1, sizeof(*s));
 	if (!s) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -334,7 +372,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 		}
 		cond_resched();
 	}
-	kfree(s);
+	call_free(s, 1, sizeof(*s));
 	req.count = written;
 	req.next = pos;
 	if (!ret || ret == -EINTR) {
@@ -410,7 +448,7 @@ static long ioc_vmstat(struct file *file, void __user *uarg)
 		return ret;
 	if (req.item_size < PTWALK_VMSTAT_ITEM_SIZE_VER0 || req.item_size > PAGE_SIZE)
 		return -EINVAL;
-	items = kcalloc(n, sizeof(*items), GFP_KERNEL);
+	items = call_alloc(n, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	ret = ptw_read_vm_events(items);
@@ -418,7 +456,7 @@ static long ioc_vmstat(struct file *file, void __user *uarg)
 	req.count = min(req.count, n);
 	if (!ret)
 		ret = copy_array_to_user(dst, req.item_size, items, sizeof(*items), req.count);
-	kfree(items);
+	call_free(items, n, sizeof(*items));
 	if (ret)
 		return ret;
 	req.total = n;
@@ -453,6 +491,7 @@ static long ioc_fault_trace(struct file *file, void __user *uarg)
 {
 	struct ptwalk_ft_vma *vmas = NULL;
 	struct ptwalk_fault_trace req;
+	unsigned int room = 0;
 	void __user *dst;
 	u32 usize;
 	int ret;
@@ -466,8 +505,9 @@ static long ioc_fault_trace(struct file *file, void __user *uarg)
 	if (req.op == PTWALK_FT_READ) {
 		if (req.vma_size < PTWALK_FT_VMA_SIZE_VER0 || req.vma_size > PAGE_SIZE)
 			return -EINVAL;
-		req.count = min(req.count, ptw_fault_trace_max_vmas());
-		vmas = kcalloc(max(req.count, 1U), sizeof(*vmas), GFP_KERNEL);
+		room = max(min(req.count, ptw_fault_trace_max_vmas()), 1U);
+		req.count = min(req.count, room);
+		vmas = call_alloc(room, sizeof(*vmas));
 		if (!vmas)
 			return -ENOMEM;
 	}
@@ -475,7 +515,7 @@ static long ioc_fault_trace(struct file *file, void __user *uarg)
 	dst = u64_to_user_ptr(req.vmas);
 	if (!ret && vmas)
 		ret = copy_array_to_user(dst, req.vma_size, vmas, sizeof(*vmas), req.count);
-	kfree(vmas);
+	call_free(vmas, room, sizeof(*vmas));
 	if (ret)
 		return ret;
 	return copy_reply_to_user(uarg, usize, &req, sizeof(req));

@@ -9,6 +9,8 @@
  *   maps       per-VMA statistics of the target, and its total.
  *   pagetable  the target's page tables as ranges, ptdump-style, and a
  *              W+X audit of them.
+ *   memory     kernel memory the ioctls hold now and at most; a write
+ *              resets the peak.
  * State is per open file, seeded from the global default at open, so two
  * shells each holding their own fd never see each other's answers.
  * Text only: Debian's lockdown refuses ioctl on debugfs.
@@ -541,6 +543,35 @@ static int faults_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(faults);
 
+static int memory_show(struct seq_file *m, void *unused)
+{
+	long live, peak;
+
+	ptw_call_mem(&live, &peak);
+	seq_printf(m, "ioctl buffers: live %ld bytes, peak %ld bytes\n", live, peak);
+	return 0;
+}
+
+static int memory_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, memory_show, NULL);
+}
+
+static ssize_t memory_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	ptw_call_mem_reset();
+	return len;
+}
+
+static const struct file_operations memory_fops = {
+	.open = memory_open,
+	.read = seq_read,
+	.write = memory_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 int ptw_debugfs_init(void)
 {
 	ptw_dir = debugfs_create_dir("ptwalk", NULL);
@@ -551,6 +582,7 @@ int ptw_debugfs_init(void)
 	debugfs_create_file("faults", 0400, ptw_dir, NULL, &faults_fops);
 	debugfs_create_file("maps", 0400, ptw_dir, NULL, &maps_fops);
 	debugfs_create_file("pagetable", 0400, ptw_dir, NULL, &pagetable_fops);
+	debugfs_create_file("memory", 0600, ptw_dir, NULL, &memory_fops);
 	return 0;
 }
 

@@ -178,16 +178,6 @@ void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
 	vma_name(vma, out->name, sizeof(out->name));
 }
 
-/*
- * Soft-dirty as pagemap reports it: the leaf's bit, or the whole VMA's
- * until clear_refs cleans it (new VMAs start out soft-dirty).
- */
-bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags)
-{
-	return (flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY)) ||
-	       (e->vma->vm_flags & VM_SOFTDIRTY);
-}
-
 /* The VMA covering or following @addr (mmap lock held), or all zero. */
 void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
 		     struct ptwalk_vma *out)

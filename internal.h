@@ -9,7 +9,7 @@
 #define PTWALK_INTERNAL_H
 
 #include <linux/types.h>
-#include <linux/mm_types.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/ptwalk.h>
 
@@ -77,7 +77,16 @@ bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
 
 u64 ptw_entry_flags(const struct ptw_entry *e);
 u8 ptw_entry_pkey(const struct ptw_entry *e);
-bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags);
+
+/*
+ * Soft-dirty as pagemap reports it: the leaf's bit, or the whole VMA's
+ * until clear_refs cleans it (new VMAs start out soft-dirty).
+ */
+static inline bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags)
+{
+	return (flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY)) ||
+	       (e->vma->vm_flags & VM_SOFTDIRTY);
+}
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
@@ -165,6 +174,8 @@ int ptw_may_trace(const struct file *file);
 /* ---- faces ---- */
 
 int ptw_chardev_init(void);
+void ptw_call_mem(long *live, long *peak);
+void ptw_call_mem_reset(void);
 void ptw_chardev_exit(void);
 int ptw_debugfs_init(void);
 void ptw_debugfs_exit(void);

@@ -56,9 +56,13 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 
 	if (e->type == PTW_TABLE || e->type == PTW_BAD)
 		return 0;
-	/* an entry above the PTE level may span past its VMA: clip to both */
-	start = max3(e->start, v->pos, e->vma->vm_start);
-	end = min3(e->start + e->size, v->end, e->vma->vm_end);
+	start = max(e->start, v->pos);
+	end = min(e->start + e->size, v->end);
+	/* an entry above the PTE level may span past its VMA: clip to it too */
+	if (e->size > PAGE_SIZE) {
+		start = max(start, e->vma->vm_start);
+		end = min(end, e->vma->vm_end);
+	}
 	if (start >= end)
 		return 0;
 	/* holes are the bulk of a sparse range: skip them before decoding */

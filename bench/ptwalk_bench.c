@@ -82,6 +82,25 @@ struct job {
 	unsigned long result;
 };
 
+#define MEMORY	"/sys/kernel/debug/ptwalk/memory"
+
+/* Peak kernel memory the module's ioctls held during one run of @j. */
+static long call_memory(struct job *j)
+{
+	char buf[128];
+	long live = -1, peak = -1;
+	int fd = open(MEMORY, O_RDWR);
+
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return -1;
+	j->fn(j);
+	if (pread(fd, buf, sizeof(buf) - 1, 0) > 0 &&
+	    sscanf(buf, "ioctl buffers: live %ld bytes, peak %ld", &live, &peak) != 2)
+		peak = -1;
+	close(fd);
+	return peak;
+}
+
 /* Best of three runs, after one warm-up run. */
 static double best_of(struct job *j)
 {
@@ -119,6 +138,8 @@ static void range_case(const char *name, uintptr_t start, uintptr_t end)
 	printf("%s %lu pages: pagemap %.4fs (%.0f pages/s), records %.4fs (%.0f pages/s, "
 	       "%lu records), extents %.4fs (%.0f pages/s, %lu extents)\n", name, pages, pm,
 	       pages / pm, rec, pages / rec, recj.result, ext, pages / ext, extj.result);
+	printf("%s kernel memory per call (module's ioctl buffers, peak): records %ld bytes, "
+	       "extents %ld bytes\n", name, call_memory(&recj), call_memory(&extj));
 	printf("%s records ratio_vs_pagemap=%.3f\n", name, rec / pm);
 	printf("%s extents ratio_vs_pagemap=%.3f\n", name, ext / pm);
 }
@@ -194,6 +215,8 @@ static void single_cases(char *p, size_t len)
 	printf("(d)/(e) %u random addresses: pagemap one-entry preads %.4fs (%.1f us each), "
 	       "one TRANSLATE each %.4fs (%.1f us), one batch %.4fs (%.2f us per address)\n",
 	       NADDR, pm, pm / NADDR * 1e6, one, one / NADDR * 1e6, batch, batch / NADDR * 1e6);
+	printf("(d)/(e) kernel memory per call (module's ioctl buffers, peak): single %ld bytes, "
+	       "batch %ld bytes\n", call_memory(&onej), call_memory(&batchj));
 	printf("(d) single ratio_vs_pagemap=%.3f\n", one / pm);
 	printf("(e) batch ratio_vs_pagemap=%.3f\n", batch / pm);
 }
