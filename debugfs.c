@@ -228,10 +228,11 @@ static const struct file_operations translate_fops = {
 #define SUMMARY_POS	((loff_t)ptw_user_va_end() + 1)
 
 struct mm_iter {
+	void *(*load)(struct seq_file *m, loff_t *pos);	/* the line at *pos */
 	pid_t pid;
 	bool show_pfns;
 	unsigned long counted_end;	/* totals include everything below */
-	unsigned long next;		/* pagetable: where the next range starts */
+	unsigned long next;		/* where the line after this one starts */
 	struct ptwalk_vma_stats cur;	/* maps */
 	struct ptwalk_vma_stats total;
 	struct ptwalk_record range;	/* pagetable */
@@ -240,7 +241,8 @@ struct mm_iter {
 };
 
 static int mm_iter_open(struct inode *inode, struct file *file,
-			const struct seq_operations *ops)
+			const struct seq_operations *ops,
+			void *(*load)(struct seq_file *m, loff_t *pos))
 {
 	struct task_struct *task;
 	struct mm_iter *it;
@@ -262,6 +264,7 @@ static int mm_iter_open(struct inode *inode, struct file *file,
 		return ret;
 	}
 	it->show_pfns = ptw_may_see_pfns(file);
+	it->load = load;
 	return 0;
 }
 
@@ -319,26 +322,29 @@ static void *maps_load(struct seq_file *m, loff_t *pos)
 		ptw_vma_stats_add(&it->total, &it->cur);
 		it->counted_end = it->cur.vma.end;
 	}
+	it->next = it->cur.vma.end;
 	*pos = it->cur.vma.start + 1;
 	return &it->cur;
 }
 
-static void *maps_start(struct seq_file *m, loff_t *pos)
+static void *mm_iter_start(struct seq_file *m, loff_t *pos)
 {
-	return maps_load(m, pos);
+	struct mm_iter *it = m->private;
+
+	return it->load(m, pos);
 }
 
-static void *maps_next(struct seq_file *m, void *v, loff_t *pos)
+static void *mm_iter_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct mm_iter *it = m->private;
 
 	if (v == SEQ_START_TOKEN)
 		*pos = 1;
-	else if (v == &it->cur)
-		*pos = it->cur.vma.end + 1;
-	else
+	else if (v == &it->total)
 		*pos = SUMMARY_POS + 1;
-	return maps_load(m, pos);
+	else
+		*pos = it->next + 1;
+	return it->load(m, pos);
 }
 
 static void mm_iter_stop(struct seq_file *m, void *v)
@@ -359,15 +365,15 @@ static int maps_show(struct seq_file *m, void *v)
 }
 
 static const struct seq_operations maps_seq_ops = {
-	.start = maps_start,
-	.next = maps_next,
+	.start = mm_iter_start,
+	.next = mm_iter_next,
 	.stop = mm_iter_stop,
 	.show = maps_show,
 };
 
 static int maps_open(struct inode *inode, struct file *file)
 {
-	return mm_iter_open(inode, file, &maps_seq_ops);
+	return mm_iter_open(inode, file, &maps_seq_ops, maps_load);
 }
 
 static const struct file_operations maps_fops = {
@@ -419,24 +425,6 @@ static void *pagetable_load(struct seq_file *m, loff_t *pos)
 	return &it->range;
 }
 
-static void *pagetable_start(struct seq_file *m, loff_t *pos)
-{
-	return pagetable_load(m, pos);
-}
-
-static void *pagetable_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	struct mm_iter *it = m->private;
-
-	if (v == SEQ_START_TOKEN)
-		*pos = 1;
-	else if (v == &it->range)
-		*pos = it->next + 1;
-	else
-		*pos = SUMMARY_POS + 1;
-	return pagetable_load(m, pos);
-}
-
 static int pagetable_show(struct seq_file *m, void *v)
 {
 	struct mm_iter *it = m->private;
@@ -451,15 +439,15 @@ static int pagetable_show(struct seq_file *m, void *v)
 }
 
 static const struct seq_operations pagetable_seq_ops = {
-	.start = pagetable_start,
-	.next = pagetable_next,
+	.start = mm_iter_start,
+	.next = mm_iter_next,
 	.stop = mm_iter_stop,
 	.show = pagetable_show,
 };
 
 static int pagetable_open(struct inode *inode, struct file *file)
 {
-	return mm_iter_open(inode, file, &pagetable_seq_ops);
+	return mm_iter_open(inode, file, &pagetable_seq_ops, pagetable_load);
 }
 
 static const struct file_operations pagetable_fops = {

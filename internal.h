@@ -87,6 +87,7 @@ static inline bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags)
 	return (flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY)) ||
 	       (e->vma->vm_flags & VM_SOFTDIRTY);
 }
+
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);

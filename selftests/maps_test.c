@@ -45,20 +45,6 @@ struct layout {
 	char *wx;		/* one rwx page, written */
 };
 
-static bool have_swap(void)
-{
-	char line[256];
-	int n = 0;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n > 1;
-}
-
 static char *map_anon(size_t len, int prot, int flags)
 {
 	char *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);

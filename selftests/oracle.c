@@ -102,3 +102,17 @@ void *mmap_aligned(size_t size, size_t align, int extra_flags)
 	munmap((char *)p + size, (uintptr_t)raw + align - p);
 	return (void *)p;
 }
+
+bool have_swap(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}

@@ -51,6 +51,9 @@ int ptw_info(int fd, struct ptwalk_info *info);
 /* leaf entry's decoded flags */
 uint64_t leaf_flags(const struct ptwalk_xlate *x);
 
+/* a swap device is on (the guest's zram0) */
+bool have_swap(void);
+
 /* mmap @size bytes aligned to @align (anonymous private, PROT_READ|WRITE). */
 void *mmap_aligned(size_t size, size_t align, int extra_flags);
 

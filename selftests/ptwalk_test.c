@@ -407,20 +407,6 @@ TEST_F(ptw, cow_after_fork)
 	waitpid(pid, NULL, 0);
 }
 
-static bool have_swap(void)
-{
-	char line[256];
-	int n = 0;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n > 1;
-}
-
 /* Swapped-out pages: kind swap, with pagemap's swap type and offset. */
 TEST_F(ptw, swapped_out)
 {
