@@ -200,23 +200,37 @@ static void translate_batch_job(struct job *j)
 	translate(0, NADDR);
 }
 
+/* The floor under (d): an ioctl that walks nothing. */
+static void get_info_job(struct job *j)
+{
+	struct ptwalk_info info = { .size = sizeof(info) };
+	unsigned int i;
+
+	for (i = 0; i < NADDR; i++)
+		if (ioctl(dev, PTWALK_IOC_GET_INFO, &info))
+			die("GET_INFO");
+}
+
 static void single_cases(char *p, size_t len)
 {
 	struct job pmj = { pagemap_each_job }, onej = { translate_each_job };
-	struct job batchj = { translate_batch_job };
+	struct job batchj = { translate_batch_job }, infoj = { get_info_job };
 	unsigned int seed = 42, i;
-	double pm, one, batch;
+	double pm, one, batch, info;
 
 	for (i = 0; i < NADDR; i++)
 		addrs[i] = (uintptr_t)p + (rand_r(&seed) % (len / SZ_4K)) * SZ_4K;
 	pm = best_of(&pmj);
 	one = best_of(&onej);
 	batch = best_of(&batchj);
+	info = best_of(&infoj);
 	printf("(d)/(e) %u random addresses: pagemap one-entry preads %.4fs (%.1f us each), "
 	       "one TRANSLATE each %.4fs (%.1f us), one batch %.4fs (%.2f us per address)\n",
 	       NADDR, pm, pm / NADDR * 1e6, one, one / NADDR * 1e6, batch, batch / NADDR * 1e6);
 	printf("(d)/(e) kernel memory per call (module's ioctl buffers, peak): single %ld bytes, "
 	       "batch %ld bytes\n", call_memory(&onej), call_memory(&batchj));
+	printf("(d) for scale: an empty ioctl (GET_INFO) %.1f us, %.3f of a pagemap pread\n",
+	       info / NADDR * 1e6, info / pm);
 	printf("(d) single ratio_vs_pagemap=%.3f\n", one / pm);
 	printf("(e) batch ratio_vs_pagemap=%.3f\n", batch / pm);
 }
