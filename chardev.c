@@ -84,6 +84,8 @@ static int copy_words_to_user(void __user *dst, const void *src, size_t len)
 	u64 __user *d = dst;
 	size_t i;
 
+	if (!len)
+		return 0;
 	if (len % sizeof(u64))
 		return copy_to_user(dst, src, len) ? -EFAULT : 0;
 	if (!user_access_begin(dst, len))

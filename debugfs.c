@@ -263,21 +263,27 @@ static int mm_iter_open(struct inode *inode, struct file *file,
 		seq_release_private(inode, file);
 		return ret;
 	}
-	it->show_pfns = ptw_may_see_pfns(file);
 	it->load = load;
 	return 0;
 }
 
-/* Lock the target's mm for one line; -ESRCH once it has exited. */
-static int mm_iter_lock(struct mm_iter *it, struct ptw_target *t)
+/*
+ * Lock the target's mm for one line; -ESRCH once it has exited.  The
+ * policy is asked again each time, of whoever reads now.
+ */
+static int mm_iter_lock(struct seq_file *m, struct ptw_target *t)
 {
+	struct mm_iter *it = m->private;
 	int ret = ptw_target_get(it->pid, t);
 
 	if (ret)
 		return ret;
-	ret = mmap_read_lock_killable(t->mm);
+	ret = ptw_may_inspect(m->file, t);
+	if (!ret)
+		ret = mmap_read_lock_killable(t->mm);
 	if (ret)
 		ptw_target_put(t);
+	it->show_pfns = ptw_may_see_pfns(m->file);
 	return ret;
 }
 
@@ -298,7 +304,7 @@ static void *mm_iter_stop_at(struct mm_iter *it, loff_t *pos)
 	return *pos == SUMMARY_POS ? &it->total : NULL;
 }
 
-/* The VMA at or after *pos - 1, its statistics added to the total once. */
+/* The first VMA starting at or after *pos - 1, added to the total once. */
 static void *maps_load(struct seq_file *m, loff_t *pos)
 {
 	struct mm_iter *it = m->private;
@@ -307,7 +313,7 @@ static void *maps_load(struct seq_file *m, loff_t *pos)
 
 	if (*pos == 0 || *pos >= SUMMARY_POS)
 		return mm_iter_stop_at(it, pos);
-	ret = mm_iter_lock(it, &t);
+	ret = mm_iter_lock(m, &t);
 	if (ret)
 		return ERR_PTR(ret);
 	ret = ptw_vma_stats(t.mm, *pos - 1, it->show_pfns, &it->cur);
@@ -377,6 +383,7 @@ static int maps_open(struct inode *inode, struct file *file)
 }
 
 static const struct file_operations maps_fops = {
+	.owner = THIS_MODULE,
 	.open = maps_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -398,13 +405,13 @@ static void *pagetable_load(struct seq_file *m, loff_t *pos)
 		.end = ptw_user_va_end(),
 		.ranges = true,
 		.holes = true,
-		.show_pfns = it->show_pfns,
 		.buf = &it->range,
 		.cap = 1,
 	};
-	ret = mm_iter_lock(it, &t);
+	ret = mm_iter_lock(m, &t);
 	if (ret)
 		return ERR_PTR(ret);
+	v.show_pfns = it->show_pfns;
 	ret = ptw_walk_records(t.mm, &v);
 	if (!ret && v.n)
 		ptw_read_vma_at(t.mm, it->range.va, &it->vma);
@@ -451,6 +458,7 @@ static int pagetable_open(struct inode *inode, struct file *file)
 }
 
 static const struct file_operations pagetable_fops = {
+	.owner = THIS_MODULE,
 	.open = pagetable_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -553,6 +561,7 @@ static ssize_t memory_write(struct file *file, const char __user *ubuf,
 }
 
 static const struct file_operations memory_fops = {
+	.owner = THIS_MODULE,
 	.open = memory_open,
 	.read = seq_read,
 	.write = memory_write,

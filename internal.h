@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 #include <linux/mm.h>
+#include <linux/hugetlb_inline.h>
 #include <linux/sched.h>
 #include <linux/ptwalk.h>
 
@@ -79,12 +80,13 @@ u64 ptw_entry_flags(const struct ptw_entry *e);
 u8 ptw_entry_pkey(const struct ptw_entry *e);
 
 /*
- * Soft-dirty as pagemap reports it: the leaf's bit, or the whole VMA's
- * until clear_refs cleans it (new VMAs start out soft-dirty).
+ * Soft-dirty as pagemap reports it: the leaf's bit (pagemap ignores it in
+ * hugetlb, which clear_refs never cleans), or the whole VMA's until
+ * clear_refs cleans it (new VMAs start out soft-dirty).
  */
 static inline bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags)
 {
-	return (flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY)) ||
+	return ((flags & BIT_ULL(PTWALK_EF_SOFT_DIRTY)) && !is_vm_hugetlb_page(e->vma)) ||
 	       (e->vma->vm_flags & VM_SOFTDIRTY);
 }
 

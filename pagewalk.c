@@ -437,7 +437,7 @@ static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
  * a PTE table retracted meanwhile is freed by RCU only after we are done.
  * A PROT_NONE entry has _PAGE_PRESENT clear: the CPU saw it absent.
  */
-bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
+static bool leaf_present(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgdp = pgd_offset(mm, addr);
 	p4d_t *p4dp;
@@ -461,6 +461,18 @@ bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
 	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PSE))
 		return val & _PAGE_PRESENT;
 	return pte_val(ptep_get(pte_offset_kernel(&pmd, addr))) & _PAGE_PRESENT;
+}
+
+bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long irqflags;
+	bool present;
+
+	/* as GUP-fast: an unshared hugetlb PMD table waits for IRQs-off walkers */
+	local_irq_save(irqflags);
+	present = leaf_present(mm, addr);
+	local_irq_restore(irqflags);
+	return present;
 }
 
 /*

@@ -179,19 +179,23 @@ static const struct ptw_ops stats_ops = {
 };
 
 /*
- * Statistics of the first VMA of @mm that ends above @addr; the caller
- * holds the mmap lock for read.  Returns 1 with @s filled, 0 if no VMA is
- * left, or -errno.
+ * Statistics of the first VMA of @mm that starts at or above @addr; the
+ * caller holds the mmap lock for read.  A VMA that grew past the end of
+ * the previous answer is not reported twice.  Returns 1 with @s filled,
+ * 0 if no VMA is left, or -errno.
  */
 int ptw_vma_stats(struct mm_struct *mm, unsigned long addr, bool show_pfns,
 		  struct ptwalk_vma_stats *s)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
-	struct stats_walk w = { .s = s, .vma = vma, .show_pfns = show_pfns };
+	struct stats_walk w = { .s = s, .show_pfns = show_pfns };
 	int ret;
 
+	if (vma && vma->vm_start < addr)
+		vma = find_vma(mm, vma->vm_end);
 	if (!vma)
 		return 0;
+	w.vma = vma;
 	memset(s, 0, sizeof(*s));
 	ptw_read_vma(vma, &s->vma);
 	find_shared_tables(&w);

@@ -19,6 +19,7 @@ static u64 entry_cats(const struct ptw_entry *e, u64 flags)
 
 	if (e->type == PTW_NONE)
 		return BIT_IF(true, PTWALK_CAT_NONE) |
+		       BIT_IF(ptw_soft_dirty(e, 0), PTWALK_CAT_SOFT_DIRTY) |
 		       BIT_IF(file, PTWALK_CAT_FILE) | BIT_IF(!file, PTWALK_CAT_ANON);
 	return BIT_IF(e->present, PTWALK_CAT_PRESENT) |
 	       BIT_IF(e->kind == PTWALK_KIND_SWAP, PTWALK_CAT_SWAPPED) |

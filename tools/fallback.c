@@ -500,7 +500,7 @@ static int fb_maps(struct ptwalk_maps *req)
 	for (i = 0; !err && i < n && done < req->count; i++) {
 		struct maps_acc acc = { .st = &out[done] };
 
-		if (vmas[i].end <= req->start)
+		if (vmas[i].start < req->start)	/* as the module: VMAs starting there or above */
 			continue;
 		memset(acc.st, 0, sizeof(*acc.st));
 		acc.st->vma = vmas[i];

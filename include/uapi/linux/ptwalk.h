@@ -394,7 +394,8 @@ enum {
 };
 
 /*
- * What backs one VMA and what its page tables cost.  Sizes are in bytes;
+ * What backs one VMA and what its page tables cost.  Sizes are in bytes,
+ * thp, tables[], tables_first[], pte_deposited and extents are counts;
  * resident[] + zero + swapped + none + other == vma.end - vma.start.
  */
 struct ptwalk_vma_stats {
@@ -421,14 +422,14 @@ struct ptwalk_vma_stats {
 };
 
 /*
- * Statistics of the VMAs that end above start, in address order.  The
+ * Statistics of the VMAs that start at or above start, in address order.  The
  * process's page-table bytes (VmPTE in /proc/PID/status) are the sum over
  * all VMAs of tables_first[PTE..PUD] plus pte_deposited, times the page size.
  */
 struct ptwalk_maps {
 	__u32 size;		/* in: sizeof(struct ptwalk_maps) */
 	__s32 pid;		/* in */
-	__u64 start;		/* in: first address of interest */
+	__u64 start;		/* in: VMAs starting here or above; 0 for all */
 	__u64 stats;		/* in: user pointer to count ptwalk_vma_stats */
 	__u32 stats_size;	/* in: sizeof(struct ptwalk_vma_stats) */
 	__u32 count;		/* in: room in stats[]; out: entries written */
