@@ -169,11 +169,11 @@ static long ioc_translate(struct file *file, void __user *uarg)
 {
 	struct ptwalk_translate __user *ureq = uarg;
 	struct ptwalk_translate req;
-	struct ptwalk_xlate *xs = NULL;
+	struct ptwalk_xlate *xs = NULL, one_x;
 	u64 __user *uaddrs;
 	void __user *ures;
 	struct ptw_target t;
-	u64 *addrs = NULL;
+	u64 *addrs = NULL, one_addr;
 	unsigned int done, n, i, chunk;
 	bool show_pfns;
 	u32 usize;
@@ -194,13 +194,17 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	ret = ptw_target_get(req.pid, &t);
 	if (ret)
 		return ret;
-	ret = ptw_may_inspect(file, &t);
+	ret = ptw_may_inspect(file, &t, &show_pfns);
 	if (ret)
 		goto out_put;
-	show_pfns = ptw_may_see_pfns(file);
 	chunk = min_t(unsigned int, XLATE_CHUNK, req.count);
-	addrs = call_alloc(chunk, sizeof(*addrs));
-	xs = call_alloc(chunk, sizeof(*xs));
+	if (chunk == 1) {	/* one address, the interactive case: no buffer */
+		addrs = &one_addr;
+		xs = &one_x;
+	} else {
+		addrs = call_alloc(chunk, sizeof(*addrs));
+		xs = call_alloc(chunk, sizeof(*xs));
+	}
 	if (!addrs || !xs) {
 		ret = -ENOMEM;
 		goto out_free;
@@ -237,8 +241,10 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	if (put_user(done, &ureq->done))
 		ret = -EFAULT;
 out_free:
-	call_free(xs, chunk, sizeof(*xs));
-	call_free(addrs, chunk, sizeof(*addrs));
+	if (chunk > 1) {
+		call_free(xs, chunk, sizeof(*xs));
+		call_free(addrs, chunk, sizeof(*addrs));
+	}
 out_put:
 	ptw_target_put(&t);
 	return ret;
@@ -254,6 +260,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	struct ptw_target t;
 	void __user *dst;
 	unsigned int written = 0;
+	bool show_pfns;
 	u32 usize;
 	int ret;
 
@@ -268,7 +275,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	ret = ptw_target_get(req.pid, &t);
 	if (ret)
 		return ret;
-	ret = ptw_may_inspect(file, &t);
+	ret = ptw_may_inspect(file, &t, &show_pfns);
 	if (ret)
 		goto out_put;
 	v = (struct ptw_records) {
@@ -279,7 +286,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		.extents = req.mode == PTWALK_WALK_EXTENTS,
 		.ranges = req.mode == PTWALK_WALK_RANGES,
 		.holes = req.flags & PTWALK_WALK_HOLES,
-		.show_pfns = ptw_may_see_pfns(file),
+		.show_pfns = show_pfns,
 	};
 	v.buf = call_alloc(WALK_BATCH, sizeof(*v.buf));
 	if (!v.buf) {
@@ -328,6 +335,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	void __user *dst;
 	unsigned int written = 0;
 	u64 pos;
+	bool show_pfns;
 	u32 usize;
 	int ret;
 
@@ -340,7 +348,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	ret = ptw_target_get(req.pid, &t);
 	if (ret)
 		return ret;
-	ret = ptw_may_inspect(file, &t);
+	ret = ptw_may_inspect(file, &t, &show_pfns);
 	if (ret)
 		goto out_put;
 	s = call_alloc(1, sizeof(*s));
@@ -355,7 +363,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 		ret = mmap_read_lock_killable(t.mm);
 		if (ret)
 			break;
-		ret = ptw_vma_stats(t.mm, pos, ptw_may_see_pfns(file), s);
+		ret = ptw_vma_stats(t.mm, pos, show_pfns, s);
 		mmap_read_unlock(t.mm);
 		if (ret <= 0) {
 			if (!ret)

@@ -97,6 +97,7 @@ static int translate_show(struct seq_file *m, void *unused)
 	const struct file *file = m->file;
 	struct ptwalk_xlate *x;
 	struct ptw_target t;
+	bool show_pfns;
 	int ret;
 
 	if (!req->has_addr) {
@@ -113,13 +114,13 @@ static int translate_show(struct seq_file *m, void *unused)
 	ret = ptw_target_get(req->pid, &t);
 	if (ret)
 		goto out_free;
-	ret = ptw_may_inspect(file, &t);
+	ret = ptw_may_inspect(file, &t, &show_pfns);
 	if (!ret)
 		ret = mmap_read_lock_killable(t.mm);
 	if (!ret) {
 		ptw_translate(&t, req->addr, x);
 		mmap_read_unlock(t.mm);
-		if (!ptw_may_see_pfns(file))
+		if (!show_pfns)
 			ptw_hide_pfns(x);
 		ptw_format_xlate(m, &t, x);
 	}
@@ -278,12 +279,11 @@ static int mm_iter_lock(struct seq_file *m, struct ptw_target *t)
 
 	if (ret)
 		return ret;
-	ret = ptw_may_inspect(m->file, t);
+	ret = ptw_may_inspect(m->file, t, &it->show_pfns);
 	if (!ret)
 		ret = mmap_read_lock_killable(t->mm);
 	if (ret)
 		ptw_target_put(t);
-	it->show_pfns = ptw_may_see_pfns(m->file);
 	return ret;
 }
 

@@ -169,7 +169,7 @@ const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
 
-int ptw_may_inspect(const struct file *file, const struct ptw_target *t);
+int ptw_may_inspect(const struct file *file, const struct ptw_target *t, bool *pfns);
 int ptw_may_inspect_task(const struct file *file, struct task_struct *task);
 bool ptw_may_see_pfns(const struct file *file);
 int ptw_may_trace(const struct file *file);
