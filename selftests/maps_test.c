@@ -43,6 +43,7 @@ struct layout {
 	char *file;		/* 8 pages of a tmpfs file, read */
 	char *none;		/* 64M PROT_NONE, never touched */
 	char *wx;		/* one rwx page, written */
+	char *cow;		/* 16 pages written by the parent before the fork */
 };
 
 static char *map_anon(size_t len, int prot, int flags)
@@ -103,8 +104,13 @@ struct frozen {
 static int freeze_child(struct frozen *f, bool with_wx, struct layout *l)
 {
 	int ready[2], hold[2];
+	char *cow;
 	char c;
 
+	cow = map_anon(16 * SZ_4K, PROT_READ | PROT_WRITE, 0);
+	if (!cow || madvise(cow, 16 * SZ_4K, MADV_NOHUGEPAGE))
+		return -1;
+	memset(cow, 5, 16 * SZ_4K);
 	if (pipe(ready) || pipe(hold))
 		return -1;
 	f->pid = fork();
@@ -114,6 +120,7 @@ static int freeze_child(struct frozen *f, bool with_wx, struct layout *l)
 		close(ready[0]);
 		close(hold[1]);
 		build_layout(l, with_wx);
+		l->cow = cow;
 		if (write(ready[1], l, sizeof(*l)) != sizeof(*l))
 			_exit(1);
 		(void)read(hold[0], &c, 1);
@@ -398,6 +405,10 @@ TEST_F(maps, built_mappings)
 		EXPECT_EQ(2 * SZ_2M, s->resident[PTWALK_PS_2M]);
 		EXPECT_EQ(0, s->thp);
 	}
+	s = find_stats(self->s, self->n, l->cow);
+	ASSERT_NE(NULL, s);
+	EXPECT_LE(16 * SZ_4K, s->resident[PTWALK_PS_4K]);
+	EXPECT_LE(16 * SZ_4K, s->write_protected);	/* shared with the parent */
 	s = find_stats(self->s, self->n, l->swapped);
 	ASSERT_NE(NULL, s);
 	if (have_swap()) {
@@ -519,6 +530,79 @@ TEST_F(maps, pagetable_ranges_tile_the_vmas)
 	EXPECT_EQ(vmas, covered);
 	EXPECT_EQ(SZ_4K, wx);
 	TH_LOG("%d ranges for %d VMAs", n, self->n);
+}
+
+static int walk_all(int fd, pid_t pid, unsigned int mode, struct ptwalk_record *r,
+		    int room)
+{
+	struct ptwalk_info info;
+	uint64_t pos = 0;
+	int n = 0;
+
+	if (ptw_info(fd, &info))
+		return -1;
+	while (pos < info.user_va_end) {
+		struct ptwalk_walk req = {
+			.size = sizeof(req), .pid = pid, .start = pos,
+			.end = info.user_va_end, .mode = mode,
+			.record_size = sizeof(*r), .records = (uintptr_t)(r + n),
+			.count = 300,
+		};
+
+		if (n + 300 > room || ioctl(fd, PTWALK_IOC_WALK, &req))
+			return -1;
+		n += req.count;
+		pos = req.next;
+	}
+	return n;
+}
+
+/*
+ * Records and extents of every mapping kind the layout has (4K, THP,
+ * hugetlb, zero, swapped, file, COW, PROT_NONE), page by page against
+ * pagemap, and pagemap's present pages all covered.
+ */
+TEST_F(maps, walk_matches_pagemap_for_every_kind)
+{
+	static struct ptwalk_record r[16384];
+	const struct ptwalk_vma_stats *vma;
+	uint64_t off, covered = 0, pm_present = 0;
+	struct pagemap_count pm;
+	int mode, n, i;
+
+	for (mode = PTWALK_WALK_RECORDS; mode <= PTWALK_WALK_EXTENTS; mode++) {
+		n = walk_all(self->fd, self->child.pid, mode, r, 16384);
+		ASSERT_LT(0, n);
+		covered = 0;
+		for (i = 0; i < n; i++) {
+			for (off = 0; off < r[i].length; off += SZ_4K) {
+				uint64_t e = pagemap_entry(self->child.pid, r[i].va + off);
+
+				ASSERT_EQ(!!(e & PM_PRESENT), r[i].present)
+					TH_LOG("%#llx kind %d", (unsigned long long)(r[i].va + off),
+					       r[i].kind);
+				ASSERT_EQ(!!(e & PM_SWAP), r[i].kind == PTWALK_KIND_SWAP);
+				if (r[i].present) {
+					ASSERT_EQ(r[i].pfn + off / SZ_4K, e & PM_PFN_MASK);
+				}
+			}
+			vma = find_stats(self->s, self->n, (void *)(uintptr_t)r[i].va);
+			ASSERT_NE(NULL, vma);
+			/* PFN maps ([vvar]) are holes to pagemap */
+			if (r[i].present && !(vma->vma.flags & (VF(PFNMAP) | VF(IO))))
+				covered += r[i].length;
+		}
+		pm_present = 0;
+		for (i = 0; i < self->n; i++) {
+			if (self->s[i].vma.flags & (VF(PFNMAP) | VF(IO)))
+				continue;
+			count_pagemap(self->child.pid, self->s[i].vma.start,
+				      self->s[i].vma.end, &pm);
+			pm_present += pm.present * SZ_4K;
+		}
+		EXPECT_EQ(pm_present, covered) TH_LOG("mode %d", mode);
+		TH_LOG("mode %d: %d records", mode, n);
+	}
 }
 
 static int read_debugfs(const char *file, pid_t pid, char *buf, size_t size,
