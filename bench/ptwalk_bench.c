@@ -273,8 +273,10 @@ static void trace_case(void)
 	printf("(f) fault_trace slowdown=%.3f\n", on / off);
 }
 
-int main(void)
+/* ptwalk_bench [CASES]: the cases to run, e.g. "ad"; all by default. */
+int main(int argc, char **argv)
 {
+	const char *cases = argc > 1 ? argv[1] : "abcdef";
 	size_t len;
 	char *p;
 	unsigned int seed = 7, i;
@@ -289,9 +291,13 @@ int main(void)
 	p = map(len, PROT_READ | PROT_WRITE, 0);
 	madvise(p, len, MADV_NOHUGEPAGE);
 	touch(p, len);
-	range_case("(a)", (uintptr_t)p, (uintptr_t)p + len);
-	single_cases(p, len);
+	if (strchr(cases, 'a'))
+		range_case("(a)", (uintptr_t)p, (uintptr_t)p + len);
+	if (strchr(cases, 'd') || strchr(cases, 'e'))
+		single_cases(p, len);
 	munmap(p, len);
+	if (!strchr(cases, 'b'))
+		goto sparse;
 
 	p = map(len, PROT_READ | PROT_WRITE, 0);
 	madvise(p, len, MADV_HUGEPAGE);
@@ -299,6 +305,9 @@ int main(void)
 	range_case("(b)", (uintptr_t)p, (uintptr_t)p + len);
 	munmap(p, len);
 
+sparse:
+	if (!strchr(cases, 'c'))
+		goto trace;
 	len = 64 * SZ_1G;
 	p = map(len, PROT_READ | PROT_WRITE, 0);
 	madvise(p, len, MADV_NOHUGEPAGE);
@@ -309,6 +318,8 @@ int main(void)
 	range_case("(c)", (uintptr_t)p, (uintptr_t)p + len);
 	munmap(p, len);
 
-	trace_case();
+trace:
+	if (strchr(cases, 'f'))
+		trace_case();
 	return 0;
 }
