@@ -55,7 +55,7 @@ struct ptw_entry {
 	unsigned long pfn;	/* first pfn of a present leaf */
 	u64 swp_type;		/* of a non-present leaf (swap or special) */
 	u64 swp_offset;
-	struct page *page;	/* its struct page, or NULL (zero/pfnmap) */
+	struct page *page;	/* with ops->pages: its struct page, or NULL */
 };
 
 /*
@@ -68,6 +68,7 @@ struct ptw_ops {
 	int (*gap)(void *priv, unsigned long start, unsigned long end);
 	int (*entry)(void *priv, const struct ptw_entry *e);
 	bool skip_empty_ptes;	/* entry() never sees an empty PTE */
+	bool pages;		/* entry() wants e->page of present leaves */
 };
 
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,

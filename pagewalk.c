@@ -112,9 +112,10 @@ static void set_swap_leaf(struct ptw_entry *e)
 	e->kind = ptw_swap_kind(e->val, &e->swp_type, &e->swp_offset);
 }
 
-static struct page *page_of(unsigned long pfn)
+/* pfn_valid() is a good part of a PTE's cost: only for visitors that ask */
+static struct page *page_of(struct ptw_walk *w, unsigned long pfn)
 {
-	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	return w->ops->pages && pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
 }
 
 static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
@@ -126,14 +127,14 @@ static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
 		/* no struct page to speak of, but the zero page has one */
 		e->kind = is_zero_pfn(e->pfn) ? PTWALK_KIND_ZERO : PTWALK_KIND_PFNMAP;
 		if (e->kind == PTWALK_KIND_ZERO)
-			e->page = page_of(e->pfn);
+			e->page = page_of(w, e->pfn);
 	} else if (vma_is_pfnmap(w->vma)) {
 		e->kind = PTWALK_KIND_PFNMAP;
 	} else if (pte_devmap(pte)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_NORMAL;
-		e->page = page_of(e->pfn);
+		e->page = page_of(w, e->pfn);
 	}
 }
 
@@ -146,21 +147,23 @@ static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
 	e->pfn = pmd_pfn(pmd);
 	if (is_vm_hugetlb_page(vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
-		e->page = page_of(e->pfn);
+		e->page = page_of(w, e->pfn);
 	} else if (pmd_devmap(pmd)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else if (ptw_pmd_special(pmd) || vma_is_pfnmap(vma)) {
 		e->kind = PTWALK_KIND_PFNMAP;
 	} else {
-		e->page = page_of(e->pfn);
+		struct page *page = pfn_valid(e->pfn) ? pfn_to_page(e->pfn) : NULL;
+
 		/*
 		 * The huge zero page is not exported; it is the only PMD-mapped
 		 * folio in a private anonymous VMA that is not anonymous.
 		 */
-		if (e->page && !vma->vm_file && !folio_test_anon(page_folio(e->page)))
+		if (page && !vma->vm_file && !folio_test_anon(page_folio(page)))
 			e->kind = PTWALK_KIND_ZERO;
 		else
 			e->kind = PTWALK_KIND_THP;
+		e->page = w->ops->pages ? page : NULL;
 	}
 }
 
@@ -171,7 +174,7 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	e->pfn = pud_pfn(pud);
 	if (is_vm_hugetlb_page(w->vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
-		e->page = page_of(e->pfn);
+		e->page = page_of(w, e->pfn);
 	} else if (pud_devmap(pud)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {

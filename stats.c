@@ -176,6 +176,7 @@ static int stats_entry(void *priv, const struct ptw_entry *e)
 
 static const struct ptw_ops stats_ops = {
 	.entry = stats_entry,
+	.pages = true,
 };
 
 /*

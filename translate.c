@@ -75,6 +75,7 @@ static int xlate_entry(void *priv, const struct ptw_entry *e)
 static const struct ptw_ops xlate_ops = {
 	.vma = xlate_vma,
 	.entry = xlate_entry,
+	.pages = true,
 };
 
 /* Fill @x for @va of the target; errors land in x->error alone. */
