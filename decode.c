@@ -16,6 +16,12 @@
 
 #define BIT_IF(cond, bit)	((cond) ? 1ULL << (bit) : 0)
 
+#define HW_LOW_BITS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | \
+			 _PAGE_PCD | _PAGE_ACCESSED)
+static_assert(_PAGE_PRESENT == BIT(PTWALK_EF_PRESENT) && _PAGE_RW == BIT(PTWALK_EF_RW) &&
+	      _PAGE_USER == BIT(PTWALK_EF_USER) && _PAGE_PWT == BIT(PTWALK_EF_PWT) &&
+	      _PAGE_PCD == BIT(PTWALK_EF_PCD) && _PAGE_ACCESSED == BIT(PTWALK_EF_ACCESSED));
+
 u64 ptw_entry_flags(const struct ptw_entry *e)
 {
 	bool leaf = e->type == PTW_LEAF;
@@ -31,12 +37,8 @@ u64 ptw_entry_flags(const struct ptw_entry *e)
 		       BIT_IF(pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
 		       BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
 	}
-	f |= BIT_IF(v & _PAGE_PRESENT, PTWALK_EF_PRESENT);
-	f |= BIT_IF(v & _PAGE_RW, PTWALK_EF_RW);
-	f |= BIT_IF(v & _PAGE_USER, PTWALK_EF_USER);
-	f |= BIT_IF(v & _PAGE_PWT, PTWALK_EF_PWT);
-	f |= BIT_IF(v & _PAGE_PCD, PTWALK_EF_PCD);
-	f |= BIT_IF(v & _PAGE_ACCESSED, PTWALK_EF_ACCESSED);
+	/* the low hardware bits have the same numbers in PTWALK_EF_* */
+	f = v & HW_LOW_BITS;
 	f |= BIT_IF(v & _PAGE_NX, PTWALK_EF_NX);
 	if (!leaf)
 		return f;
