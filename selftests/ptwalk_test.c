@@ -825,6 +825,8 @@ TEST_F(ptw, bad_ioctls)
 		struct ptwalk_translate req;
 		uint64_t tail[4];
 	} big;
+	/* longer than the module's result: its tail must come back zero */
+	uint64_t bigger[(sizeof(struct ptwalk_xlate) + 64) / 8];
 	struct ptwalk_translate req;
 	struct ptwalk_info info;
 	uint64_t va = (uintptr_t)&req;
@@ -887,16 +889,12 @@ TEST_F(ptw, bad_ioctls)
 	req.results = 0;
 	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
 	/* a caller that knows a bigger result gets the tail zeroed */
-	{
-		char buf[sizeof(struct ptwalk_xlate) + 64];
-
-		memset(buf, 0x77, sizeof(buf));
-		req.results = (uintptr_t)buf;
-		req.xlate_size = sizeof(buf);
-		EXPECT_EQ(0, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
-		EXPECT_EQ(0, buf[sizeof(buf) - 1]);
-		EXPECT_EQ(va, ((struct ptwalk_xlate *)buf)->va);
-	}
+	memset(bigger, 0x77, sizeof(bigger));
+	req.results = (uintptr_t)bigger;
+	req.xlate_size = sizeof(bigger);
+	EXPECT_EQ(0, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	EXPECT_EQ(0, bigger[sizeof(bigger) - 1]);
+	EXPECT_EQ(va, ((struct ptwalk_xlate *)bigger)->va);
 }
 
 TEST_F(ptw, big_batch)
