@@ -826,7 +826,10 @@ TEST_F(ptw, bad_ioctls)
 		uint64_t tail[4];
 	} big;
 	/* longer than the module's result: its tail must come back zero */
-	uint64_t bigger[(sizeof(struct ptwalk_xlate) + 64) / 8];
+	union {
+		struct ptwalk_xlate x;
+		char bytes[sizeof(struct ptwalk_xlate) + 64];
+	} bigger;
 	struct ptwalk_translate req;
 	struct ptwalk_info info;
 	uint64_t va = (uintptr_t)&req;
@@ -889,12 +892,12 @@ TEST_F(ptw, bad_ioctls)
 	req.results = 0;
 	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
 	/* a caller that knows a bigger result gets the tail zeroed */
-	memset(bigger, 0x77, sizeof(bigger));
-	req.results = (uintptr_t)bigger;
-	req.xlate_size = sizeof(bigger);
+	memset(&bigger, 0x77, sizeof(bigger));
+	req.results = (uintptr_t)&bigger;
+	req.xlate_size = sizeof(bigger.bytes);
 	EXPECT_EQ(0, raw_ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
-	EXPECT_EQ(0, bigger[sizeof(bigger) - 1]);
-	EXPECT_EQ(va, ((struct ptwalk_xlate *)bigger)->va);
+	EXPECT_EQ(0, bigger.bytes[sizeof(bigger.bytes) - 1]);
+	EXPECT_EQ(va, bigger.x.va);
 }
 
 TEST_F(ptw, big_batch)
