@@ -182,6 +182,28 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	}
 }
 
+/*
+ * How many of the @n entries from @ptep are empty, up to the first used
+ * one: the bulk of a sparse table, so eight are tested at once.  Their OR
+ * is empty exactly when each is (pte_none() ignores the same bits in all).
+ */
+static unsigned int count_empty(const pte_t *ptep, unsigned int n)
+{
+	unsigned int i = 0, j;
+
+	for (; i + 8 <= n; i += 8) {
+		pteval_t any = 0;
+
+		for (j = 0; j < 8; j++)
+			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
+		if (!pte_none(__pte(any)))
+			break;
+	}
+	while (i < n && pte_none(ptep_get((pte_t *)ptep + i)))
+		i++;
+	return i;
+}
+
 static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		    const struct ptw_entry *pmde, unsigned long addr,
 		    unsigned long end, bool *changed)
@@ -215,8 +237,16 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		pte_t pte = ptep_get(ptep);
 
 		/* the bulk of a sparse table: skipped here, before any decoding */
-		if (pte_none(pte) && w->ops->skip_empty_ptes)
-			continue;
+		if (pte_none(pte) && w->ops->skip_empty_ptes) {
+			unsigned int n = ((end - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
+			unsigned int skip = count_empty(ptep, n);
+
+			if (skip == n)
+				break;
+			ptep += skip;
+			addr = (addr & PAGE_MASK) + skip * PAGE_SIZE;
+			pte = ptep_get(ptep);
+		}
 		/* per PTE, only what the previous one may have set */
 		e.start = addr & PAGE_MASK;
 		e.index = pte_index(addr);
