@@ -543,6 +543,50 @@ TEST_F(ptw, walk_extents_match_pagemap)
 	TH_LOG("%d extents for %zu bytes, %d of them THP", n, len, huge);
 }
 
+/*
+ * Sparse tables, where the walker skips runs of empty entries: pages
+ * touched at odd strides across two PTE tables, walked from unaligned
+ * starts to ends inside a table, must give exactly pagemap's pages.
+ */
+TEST_F(ptw, walk_sparse_ranges_match_pagemap)
+{
+	static const unsigned int touched[] = { 0, 7, 8, 9, 17, 63, 64, 200, 511, 512,
+						513, 530, 777, 1000, 1016, 1023 };
+	static const unsigned int cut[][2] = { { 0, 1024 }, { 1, 1023 }, { 8, 9 },
+					       { 10, 17 }, { 18, 511 }, { 65, 1016 } };
+	static struct ptwalk_record r[1024];
+	char *p = mmap_aligned(2 * SZ_2M, SZ_2M, 0);
+	unsigned int i, c, want, k;
+	int n;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, 2 * SZ_2M, MADV_NOHUGEPAGE));
+	for (i = 0; i < sizeof(touched) / sizeof(touched[0]); i++)
+		p[touched[i] * SZ_4K] = 1;
+	for (c = 0; c < sizeof(cut) / sizeof(cut[0]); c++) {
+		/* a start 123 bytes into its page, an end 5 bytes into its page */
+		uintptr_t start = (uintptr_t)p + cut[c][0] * SZ_4K + 123;
+		uintptr_t end = (uintptr_t)p + cut[c][1] * SZ_4K + 5;
+
+		n = walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0, r,
+			 1024, NULL);
+		ASSERT_LE(0, n);
+		want = 0;
+		k = 0;
+		for (i = cut[c][0]; i <= cut[c][1] && i < 1024; i++) {
+			uintptr_t va = (uintptr_t)p + i * SZ_4K;
+
+			if (!(pagemap_entry(getpid(), va) & PM_PRESENT))
+				continue;
+			want++;
+			ASSERT_LT(k, (unsigned int)n) TH_LOG("cut %u: page %u missing", c, i);
+			EXPECT_EQ(va > start ? va : start, r[k].va) TH_LOG("cut %u", c);
+			k++;
+		}
+		EXPECT_EQ(want, (unsigned int)n) TH_LOG("cut %u", c);
+	}
+}
+
 TEST_F(ptw, walk_cursor_and_filters)
 {
 	static struct ptwalk_record all[256], one[1];
