@@ -65,6 +65,11 @@ static void check_page(struct __test_metadata *_metadata, int fd, pid_t pid,
 	}
 	ASSERT_EQ((x->pfn << 12) | (va & 0xfff), x->phys);
 	ASSERT_EQ(x->levels[x->leaf_level].state, PTWALK_STATE_LEAF);
+	/* memory with a struct page must come with it */
+	if (x->kind == PTWALK_KIND_NORMAL || x->kind == PTWALK_KIND_THP ||
+	    x->kind == PTWALK_KIND_HUGETLB || x->kind == PTWALK_KIND_ZERO) {
+		ASSERT_TRUE(x->valid & PTWALK_XV_PAGE);
+	}
 	if (!(x->valid & PTWALK_XV_PAGE))
 		return;
 	kf = kpageflags(x->pfn);
