@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include "names.h"
 #include "svg.h"
 
 #define WIDTH		1200
@@ -42,27 +43,13 @@ static void segment_bytes(const struct ptwalk_vma_stats *s, uint64_t v[NR_SEGMEN
 	v[6] = s->other;
 }
 
-/* Length of a UTF-8 sequence at @p, 0 if it is not a valid one. */
-static int utf8_len(const unsigned char *p)
-{
-	int n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
-	int i;
-
-	if (*p >= 0xf5)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* Text content or attribute value: XML-escaped, and valid UTF-8 (paths need not be). */
 static void put_escaped(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int n = *p >= 0x80 ? utf8_len(p) : 1;
+		int n = ptw_utf8_len(p);
 
 		if (*p == '&')
 			fputs("&amp;", out);
