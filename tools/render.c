@@ -132,6 +132,13 @@ struct json_object *json_hex(uint64_t v)
 	return json_object_new_string(buf);
 }
 
+struct json_object *json_name(const char *s)
+{
+	char buf[PTWALK_NAME_LEN];
+
+	return json_object_new_string(ptw_utf8_clean(s, buf, sizeof(buf)));
+}
+
 struct json_object *json_flags(uint64_t flags, const char *const *names,
 			       unsigned int n)
 {
@@ -173,7 +180,7 @@ struct json_object *json_vma(const struct ptwalk_vma *v)
 	json_object_object_add(o, "end", json_hex(v->end));
 	json_object_object_add(o, "perms", json_object_new_string(perms));
 	json_object_object_add(o, "offset", json_hex(v->pgoff));
-	json_object_object_add(o, "name", json_object_new_string(v->name));
+	json_object_object_add(o, "name", json_name(v->name));
 	json_object_object_add(o, "flags",
 			       json_flags(v->flags, ptw_vma_flag_names, PTWALK_NR_VMA_FLAGS));
 	return o;
@@ -188,7 +195,7 @@ static struct json_object *json_page(const struct ptwalk_page *p)
 	json_object_object_add(o, "order", json_object_new_int(p->order));
 	json_object_object_add(o, "flags",
 			       json_flags(p->flags, ptw_page_flag_names, PTWALK_NR_PAGE_FLAGS));
-	json_object_object_add(o, "zone", json_object_new_string(p->zone));
+	json_object_object_add(o, "zone", json_name(p->zone));
 	json_object_object_add(o, "node", json_object_new_int(p->node));
 	return o;
 }
@@ -287,7 +294,7 @@ struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int 
 
 #define ADD(k, v) json_object_object_add(o, k, json_object_new_int64(v))
 		ADD("node", z->node);
-		json_object_object_add(o, "zone", json_object_new_string(z->name));
+		json_object_object_add(o, "zone", json_name(z->name));
 		ADD("free", z->free);
 		ADD("free_snapshot", z->free_snapshot);
 		ADD("min", z->wmark_min);

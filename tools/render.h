@@ -33,6 +33,8 @@ void vma_perms(const struct ptwalk_vma *v, char perms[5]);
 struct json_object *json_hex(uint64_t v);
 struct json_object *json_flags(uint64_t flags, const char *const *names, unsigned int n);
 struct json_object *json_vma(const struct ptwalk_vma *v);
+/* A string of the kernel's (a path need not be UTF-8), made valid UTF-8 */
+struct json_object *json_name(const char *s);
 /* "0", "12K", "1.5M", "2G": bytes for a human */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 

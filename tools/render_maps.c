@@ -392,7 +392,7 @@ struct json_object *render_range_json(const struct ptwalk_record *r, const char 
 			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
 	json_object_object_add(o, "wx", json_object_new_boolean(range_wx_pages(r) != 0));
 	json_object_object_add(o, "vma_start", json_hex(r->vma_start));
-	json_object_object_add(o, "vma_name", json_object_new_string(vma_name));
+	json_object_object_add(o, "vma_name", json_name(vma_name));
 	return o;
 }
 
