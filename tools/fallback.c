@@ -377,7 +377,10 @@ static uint64_t leaf_flags(const struct ptwalk_vma *v, const struct fb_leaf *l)
 {
 	uint64_t f = 0;
 
-	f |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_EF_SOFT_DIRTY) : 0;
+	/* pagemap sets soft-dirty on the holes of a VM_SOFTDIRTY VMA too:
+	 * only an entry (present or swapped) has the bit, as the uapi says */
+	if (l->pm & (PM_PRESENT | PM_SWAP))
+		f |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_EF_SOFT_DIRTY) : 0;
 	f |= l->pm & PM_UFFD_WP ? BIT(PTWALK_EF_UFFD_WP) : 0;
 	if (!(l->pm & PM_PRESENT))
 		return f;
@@ -395,7 +398,7 @@ static uint64_t leaf_cats(const struct ptwalk_vma *v, const struct fb_leaf *l, u
 
 	if (kind == PTWALK_KIND_NONE)
 		return BIT(PTWALK_CAT_NONE);
-	c |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_CAT_SOFT_DIRTY) : 0;
+	c |= leaf_flags(v, l) & BIT(PTWALK_EF_SOFT_DIRTY) ? BIT(PTWALK_CAT_SOFT_DIRTY) : 0;
 	c |= v->flags & BIT(PTWALK_VF_FILE) ? BIT(PTWALK_CAT_FILE) : 0;
 	c |= v->flags & BIT(PTWALK_VF_ANON) ? BIT(PTWALK_CAT_ANON) : 0;
 	if (kind == PTWALK_KIND_SWAP)
