@@ -337,6 +337,8 @@ static int scan_open(struct scan *s, int pid)
 	char path[64];
 
 	memset(s, 0, sizeof(*s));
+	s->pm_fd = -1;
+	s->kpf_fd = -1;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	s->pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->pm_fd < 0)
