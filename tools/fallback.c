@@ -515,7 +515,14 @@ static int fb_maps(struct ptwalk_maps *req)
 		done++;
 	}
 	req->count = done;
-	req->next = i < n ? vmas[i].start : user_va_end();
+	/* as the module: past the last VMA written, user_va_end when none is left */
+	while (i < n && vmas[i].start < req->start)
+		i++;
+	if (i == n)
+		req->next = user_va_end();
+	else
+		req->next = done ? out[done - 1].vma.end :
+			    req->start < user_va_end() ? req->start : user_va_end();
 	scan_close(&s);
 	free(vmas);
 	return err < 0 ? err : 0;
