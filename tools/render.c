@@ -47,14 +47,17 @@ static void text_flags(FILE *out, uint64_t flags, const char *const *names,
 			fprintf(out, " %s", names[i]);
 }
 
-static const char *size_name(uint64_t bytes, char *buf, size_t len)
+/* As the kernel's ptdump: the largest unit that divides the size exactly. */
+const char *exact_size(uint64_t bytes, char *buf, size_t len)
 {
-	if (bytes >= (1ULL << 30))
-		snprintf(buf, len, "%" PRIu64 "G", bytes >> 30);
-	else if (bytes >= (1ULL << 20))
-		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
-	else
-		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+	static const char units[] = "BKMGTPE";
+	unsigned int u = 0;
+
+	while (bytes && !(bytes & 1023) && units[u + 1]) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
 	return buf;
 }
 
@@ -96,7 +99,7 @@ void render_xlate_text(FILE *out, int pid, const struct ptwalk_xlate *x)
 		fputc('\n', out);
 	}
 	fprintf(out, "%s  %s %s", x->present ? "PRESENT" : "NOT PRESENT", kind,
-		x->page_size ? size_name(x->page_size, buf, sizeof(buf)) : "");
+		x->page_size ? exact_size(x->page_size, buf, sizeof(buf)) : "");
 	if (x->valid & PTWALK_XV_PFN)
 		fprintf(out, "  pfn 0x%" PRIx64 "  phys 0x%" PRIx64,
 			(uint64_t)x->pfn, (uint64_t)x->phys);
@@ -452,7 +455,7 @@ void render_record_text(FILE *out, const struct ptwalk_record *r)
 	char buf[32];
 
 	fprintf(out, "%016" PRIx64 "-%016" PRIx64 " %8s %-4s %-9s ", (uint64_t)r->va,
-		(uint64_t)(r->va + r->length), size_name(r->length, buf, sizeof(buf)),
+		(uint64_t)(r->va + r->length), exact_size(r->length, buf, sizeof(buf)),
 		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level),
 		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind));
 	if (r->present && r->pfn)

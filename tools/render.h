@@ -35,7 +35,9 @@ struct json_object *json_flags(uint64_t flags, const char *const *names, unsigne
 struct json_object *json_vma(const struct ptwalk_vma *v);
 /* A string of the kernel's (a path need not be UTF-8), made valid UTF-8 */
 struct json_object *json_name(const char *s);
-/* "0", "12K", "1.5M", "2G": bytes for a human */
+/* "1536K", "2M": exact, in the largest unit that divides it (ptdump's way) */
+const char *exact_size(uint64_t bytes, char *buf, size_t len);
+/* "0", "12K", "1.5M", "2G": bytes for a human, rounded */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 
 /* ---- maps and pagetable (render_maps.c) ---- */

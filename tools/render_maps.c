@@ -363,12 +363,12 @@ static void range_flags(const struct ptwalk_record *r, char *buf, size_t len)
 
 void render_range_text(FILE *out, const struct ptwalk_record *r, const char *vma_name)
 {
-	char size[16], flags[96];
+	char size[24], flags[96];
 
 	range_flags(r, flags, sizeof(flags));
 	fprintf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %6s  %-3s  %-8s  %-22s %3s  %s\n",
 		(uint64_t)r->va, (uint64_t)(r->va + r->length),
-		human_size(r->length, size, sizeof(size)),
+		exact_size(r->length, size, sizeof(size)),
 		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level),
 		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind), flags,
 		range_wx_pages(r) ? "W+X" : "", vma_name);
