@@ -128,7 +128,7 @@ static int kpageflags_readable(void)
 
 const char *const *fallback_missing(int maps)
 {
-	static const char *names[16];
+	static const char *names[24];
 	static const char *const maps_always[] = {
 		"tables", "tables_first", "pte_deposited", "dirty", "accessed",
 		"write_protected", "nodes", NULL,
@@ -143,8 +143,14 @@ const char *const *fallback_missing(int maps)
 	if (!kpageflags_readable()) {
 		names[n++] = maps ? "thp" : "kind";
 		names[n++] = maps ? "hugetlb" : "level";
-		if (maps)
+		if (maps) {
+			/* no leaf sizes: a THP would pass for 4K pages */
 			names[n++] = "zero";
+			names[n++] = "resident_4k";
+			names[n++] = "resident_2m";
+			names[n++] = "resident_1g";
+			names[n++] = "thp_bytes";
+		}
 	}
 	if (!pfns_visible()) {
 		names[n++] = maps ? "extents" : "pfn";

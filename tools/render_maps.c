@@ -150,9 +150,9 @@ static void maps_row(FILE *out, const struct maps_view *view,
 	fprintf(out, "%-25s %-4s %6s %6s %6s %6s %6s %4s %6s %6s %6s %6s %4s %5s %6s %-4s %s\n",
 		range, perms, human_size(s->vma.end - s->vma.start, b[0], 16),
 		human_size(stats_resident(s), b[1], 16),
-		human_size(s->resident[PTWALK_PS_4K], b[2], 16),
-		human_size(s->resident[PTWALK_PS_2M], b[3], 16),
-		human_size(s->resident[PTWALK_PS_1G], b[4], 16),
+		col(view, "resident_4k", s->resident[PTWALK_PS_4K], b[2], 16),
+		col(view, "resident_2m", s->resident[PTWALK_PS_2M], b[3], 16),
+		col(view, "resident_1g", s->resident[PTWALK_PS_1G], b[4], 16),
 		view_missing(view, "thp") ? "-" : thp,
 		col(view, "zero", s->zero, b[5], 16),
 		human_size(s->swapped, b[6], 16), human_size(s->none, b[7], 16),
@@ -258,7 +258,7 @@ static void json_stats(struct json_object *o, const struct maps_view *view,
 
 	maps_total_items(s, items);
 	for (i = 0; i < MAPS_NR_TOTALS; i++)
-		json_object_object_add(o, items[i].key, json_object_new_int64(items[i].value));
+		json_object_object_add(o, items[i].key, json_known(view, items[i].key, items[i].value));
 #define KNOWN(k) json_object_object_add(o, #k, json_known(view, #k, s->k))
 	KNOWN(thp);
 	KNOWN(dirty);
