@@ -158,7 +158,8 @@ static struct json_object *json_level(const struct ptwalk_level *l, int see_phys
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "level", json_object_new_string(ptw_level_names[l->level]));
+	json_object_object_add(o, "level", json_object_new_string(
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, l->level)));
 	json_object_object_add(o, "index", json_object_new_int(l->index));
 	json_object_object_add(o, "state",
 			       json_object_new_string(ptw_name(ptw_state_names,
@@ -229,12 +230,14 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int
 			       json_object_new_string(ptw_name(ptw_kind_names,
 							       PTWALK_NR_KINDS, x->kind)));
 	json_object_object_add(o, "leaf", x->kind == PTWALK_KIND_UNMAPPED ? NULL :
-			       json_object_new_string(ptw_level_names[x->leaf_level]));
+			       json_object_new_string(ptw_name(ptw_level_names, PTWALK_NR_LEVELS,
+								       x->leaf_level)));
 	json_object_object_add(o, "page_size", json_object_new_int64(x->page_size));
 	json_object_object_add(o, "pfn", see_pfn ? json_object_new_int64(x->pfn) : NULL);
 	json_object_object_add(o, "phys", see_pfn ? json_hex(x->phys) : NULL);
 	levels = json_object_new_array();
-	for (i = 0; x->kind != PTWALK_KIND_UNMAPPED && i <= x->leaf_level; i++)
+	for (i = 0; x->kind != PTWALK_KIND_UNMAPPED && i <= x->leaf_level &&
+		    i < PTWALK_NR_LEVELS; i++)
 		json_object_array_add(levels, json_level(&x->levels[i], see_phys));
 	json_object_object_add(o, "levels", levels);
 	json_object_object_add(o, "vma", x->valid & PTWALK_XV_VMA ? json_vma(&x->vma) : NULL);
