@@ -179,6 +179,9 @@ static int translate(int fd, int pid, const uint64_t *addrs, unsigned int n,
 
 		if (ioctl(fd, PTWALK_IOC_TRANSLATE, &req))
 			return -errno;
+		/* no progress (or more than asked): the loop would never end */
+		if (!req.done || req.done > req.count)
+			return -EPROTO;
 		done += req.done;
 	}
 	return 0;

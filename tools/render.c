@@ -32,6 +32,8 @@ const char *ptw_strerror(int err)
 		return "too many addresses in one call";
 	case EINTR:
 		return "interrupted";
+	case EPROTO:
+		return "the module's answer made no progress (mismatched ptwalk.ko?)";
 	default:
 		return strerror(err);
 	}
