@@ -124,7 +124,12 @@ static int call(int fd, unsigned long cmd, void *arg, const char *what)
 {
 	if (!(fd == FALLBACK_FD ? fallback_ioctl(cmd, arg) : ioctl(fd, cmd, arg)))
 		return 0;
-	fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
+	if (fd == FALLBACK_FD && (errno == EPERM || errno == EACCES))
+		fprintf(stderr, "ptwalk: %s: permission denied: /proc/PID/maps and pagemap "
+			"need ptrace-read access to the process (same user, or CAP_SYS_PTRACE)\n",
+			what);
+	else
+		fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
 	return EXIT_FAILED;
 }
 
@@ -411,6 +416,26 @@ static int cmd_faults(int argc, char **argv, int json)
 	return 0;
 }
 
+/* Device (or fallback) and info for a command that needs @feature. */
+static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
+{
+	int fd = open_device_or_fallback(maps);
+
+	if (fd == -1)
+		return -1;
+	if (get_info(fd, info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		close_device(fd);
+		return -1;
+	}
+	if (!(info->features & feature)) {
+		fprintf(stderr, "ptwalk: the loaded ptwalk.ko is too old for this command\n");
+		close_device(fd);
+		return -1;
+	}
+	return fd;
+}
+
 typedef void (*record_fn)(const struct ptwalk_record *r, void *ctx);
 
 /* Stream @proto's range through WALK, handing each record to @fn. */
@@ -450,6 +475,10 @@ static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 
 	if ((argc != 1 && argc != 3) || parse_pid(argv[0], pid) ||
 	    (argc == 3 && (parse_addr(argv[1], &s) || parse_addr(argv[2], &e))))
 		return -1;
+	if (argc == 3 && s >= e) {
+		fprintf(stderr, "ptwalk: START 0x%" PRIx64 " is not below END 0x%" PRIx64 "\n", s, e);
+		return -1;
+	}
 	*start = s;
 	*end = e;
 	return 0;
@@ -485,13 +514,9 @@ static int cmd_walk(int argc, char **argv, int json)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	fd = open_device_or_fallback(0);
+	fd = open_for(0, PTWALK_FEAT_WALK, &info);
 	if (fd == -1)
 		return EXIT_FAILED;
-	if (get_info(fd, &info)) {
-		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
-		return EXIT_FAILED;
-	}
 	if (argc == 1)
 		req.end = info.user_va_end;
 	w.see_phys = !!(info.features & PTWALK_FEAT_PFN_VISIBLE);
@@ -581,26 +606,6 @@ static int write_svg(const char *path, const struct maps_view *view,
 		return EXIT_FAILED;
 	}
 	return 0;
-}
-
-/* Device (or fallback) and info for a command that needs @feature. */
-static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
-{
-	int fd = open_device_or_fallback(maps);
-
-	if (fd == -1)
-		return -1;
-	if (get_info(fd, info)) {
-		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
-		close_device(fd);
-		return -1;
-	}
-	if (!(info->features & feature)) {
-		fprintf(stderr, "ptwalk: the loaded ptwalk.ko is too old for this command\n");
-		close_device(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int cmd_maps(int argc, char **argv, int json)
@@ -783,20 +788,35 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int argc, char **argv, int json);
+		const char *opt;	/* the one option besides --json it takes */
 	} cmds[] = {
-		{ "translate", cmd_translate },
-		{ "zones", cmd_zones },
-		{ "vmstat", cmd_vmstat },
-		{ "faults", cmd_faults },
-		{ "walk", cmd_walk },
-		{ "maps", cmd_maps },
-		{ "pagetable", cmd_pagetable },
+		{ "translate", cmd_translate, NULL },
+		{ "zones", cmd_zones, "--watch" },
+		{ "vmstat", cmd_vmstat, NULL },
+		{ "faults", cmd_faults, "--trace" },
+		{ "walk", cmd_walk, "--extents" },
+		{ "maps", cmd_maps, "--svg" },
+		{ "pagetable", cmd_pagetable, NULL },
 	};
-	unsigned int i;
+	const char *given[] = {
+		opt_watch >= 0 ? "--watch" : NULL, opt_trace >= 0 ? "--trace" : NULL,
+		opt_extents ? "--extents" : NULL, opt_svg ? "--svg" : NULL,
+	};
+	unsigned int i, j;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[optind], cmds[i].name))
-			return cmds[i].fn(argc - optind - 1, argv + optind + 1, json);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name))
+			continue;
+		for (j = 0; j < sizeof(given) / sizeof(given[0]); j++) {
+			if (given[j] && (!cmds[i].opt || strcmp(given[j], cmds[i].opt))) {
+				fprintf(stderr, "ptwalk: %s does not take %s\n", cmds[i].name,
+					given[j]);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+		}
+		return cmds[i].fn(argc - optind - 1, argv + optind + 1, json);
+	}
 	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return EXIT_USAGE;
