@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		"  vmstat     fault and reclaim events of the whole system\n"
 		"  faults     minor/major faults of PID, all threads and reaped children;\n"
 		"             --trace: trace them live by VMA for SECONDS (root)\n"
-		"  --watch    print the zones again every second for SECONDS\n"
+		"  --watch    print the zones again every second for SECONDS; with --json\n"
+		"             one compact JSON array per line (JSON Lines)\n"
 		"  walk       every mapped leaf of PID in [START, END) (hex; default all);\n"
 		"             --extents: runs contiguous in virtual and physical memory\n"
 		"  maps       per VMA: what backs it (4K, THP, hugetlb, zero page, swap,\n"
@@ -192,11 +193,15 @@ static int translate(int fd, int pid, const uint64_t *addrs, unsigned int n,
 	return 0;
 }
 
+static void print_json_ext(struct json_object *o, int flags)
+{
+	puts(json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 static void print_json(struct json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	print_json_ext(o, JSON_C_TO_STRING_PRETTY);
 }
 
 static int cmd_translate(int argc, char **argv, int json)
@@ -284,7 +289,9 @@ static int cmd_zones(int argc, char **argv, int json)
 			return EXIT_FAILED;
 		if (opt_watch >= 0 && !json)
 			printf("--- %d s\n", i);
-		if (json)
+		if (json && opt_watch >= 0)	/* JSON Lines: one compact array a second */
+			print_json_ext(render_zones_json(zones, req.count), JSON_C_TO_STRING_PLAIN);
+		else if (json)
 			print_json(render_zones_json(zones, req.count));
 		else
 			render_zones_text(stdout, zones, req.count);
@@ -486,6 +493,7 @@ static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 
 
 struct walk_out {
 	struct json_object *arr;	/* NULL: text */
+	struct maps_view view;
 	int see_phys;
 	uint64_t total;
 };
@@ -495,7 +503,7 @@ static void walk_record(const struct ptwalk_record *r, void *ctx)
 	struct walk_out *w = ctx;
 
 	if (w->arr)
-		json_object_array_add(w->arr, render_record_json(r, w->see_phys));
+		json_object_array_add(w->arr, render_record_json(r, &w->view, w->see_phys));
 	else
 		render_record_text(stdout, r);
 	w->total += r->length;
@@ -520,13 +528,15 @@ static int cmd_walk(int argc, char **argv, int json)
 	if (argc == 1)
 		req.end = info.user_va_end;
 	w.see_phys = !!(info.features & PTWALK_FEAT_PFN_VISIBLE);
+	w.view = source_view(fd, req.pid, 0);
 	ret = walk_range(fd, &req, walk_record, &w, argv[0]);
 	close_device(fd);
-	if (ret)
+	if (ret) {
+		json_object_put(w.arr);
 		return ret;
+	}
 	if (json) {
-		struct maps_view view = source_view(fd, req.pid, 0);
-		struct json_object *o = render_source_json(&view);
+		struct json_object *o = render_source_json(&w.view);
 
 		json_object_object_add(o, "records", w.arr);
 		print_json(o);
@@ -642,6 +652,7 @@ static int cmd_maps(int argc, char **argv, int json)
 /* What pagetable gathers while the ranges stream past. */
 struct pagetable_out {
 	int json;
+	struct maps_view view;
 	const struct ptwalk_vma_stats *vmas;	/* for the names */
 	size_t nvmas;
 	struct json_object *ranges, *wx_json;
@@ -674,14 +685,14 @@ static void pagetable_range(const struct ptwalk_record *r, void *ctx)
 	struct ptwalk_record *grown;
 
 	if (p->json)
-		json_object_array_add(p->ranges, render_range_json(r, name));
+		json_object_array_add(p->ranges, render_range_json(&p->view, r, name));
 	else
 		render_range_text(stdout, r, name);
 	if (!range_wx_pages(r))
 		return;
 	p->wx_pages += range_wx_pages(r);
 	if (p->json) {
-		json_object_array_add(p->wx_json, render_range_json(r, name));
+		json_object_array_add(p->wx_json, render_range_json(&p->view, r, name));
 		return;
 	}
 	grown = realloc(p->wx, (p->nwx + 1) * sizeof(*p->wx));
@@ -729,12 +740,11 @@ static int cmd_pagetable(int argc, char **argv, int json)
 		p.ranges = json_object_new_array();
 		p.wx_json = json_object_new_array();
 	}
+	p.view = source_view(fd, req.pid, 0);
 	ret = walk_range(fd, &req, pagetable_range, &p, argv[0]);
 	close_device(fd);
 	if (!ret && json) {
-		struct maps_view view = source_view(fd, req.pid, 0);
-
-		print_json(render_pagetable_json(&view, p.ranges, p.wx_json, p.wx_pages));
+		print_json(render_pagetable_json(&p.view, p.ranges, p.wx_json, p.wx_pages));
 	} else if (!ret) {
 		pagetable_wx_text(&p);
 	}

@@ -443,7 +443,9 @@ struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 	json_object_object_add(o, "pid", json_object_new_int(t->traced_pid));
 	json_object_object_add(o, "elapsed_ns", json_object_new_int64(t->elapsed_ns));
 	json_object_object_add(o, "missed", json_object_new_int64(t->nmissed));
+	json_object_object_add(o, "total_vmas", json_object_new_int(t->total_vmas));
 	json_object_object_add(o, "max_vmas", json_object_new_int(t->max_vmas));
+	json_object_object_add(o, "running", json_object_new_boolean(t->running));
 	for (i = 0; i < t->count; i++)
 		json_object_array_add(a, json_ft_vma(&vmas[i]));
 	json_object_object_add(o, "vmas", a);
@@ -471,23 +473,27 @@ void render_record_text(FILE *out, const struct ptwalk_record *r)
 	fputc('\n', out);
 }
 
-struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys)
+struct json_object *render_record_json(const struct ptwalk_record *r,
+				       const struct maps_view *view, int see_phys)
 {
 	struct json_object *o = json_object_new_object();
+	int level = !view_missing(view, "level");
 
 	json_object_object_add(o, "va", json_hex(r->va));
 	json_object_object_add(o, "length", json_object_new_int64(r->length));
-	json_object_object_add(o, "page_size", json_object_new_int64(1ULL << r->page_size_shift));
-	json_object_object_add(o, "leaf", json_object_new_string(
-		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)));
-	json_object_object_add(o, "kind", json_object_new_string(
-		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind)));
+	json_object_object_add(o, "page_size", level ?
+			       json_object_new_int64(1ULL << r->page_size_shift) : NULL);
+	json_object_object_add(o, "leaf", level ? json_object_new_string(
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)) : NULL);
+	json_object_object_add(o, "kind", view_missing(view, "kind") ? NULL :
+			       json_object_new_string(ptw_name(ptw_kind_names, PTWALK_NR_KINDS,
+							       r->kind)));
 	json_object_object_add(o, "present", json_object_new_boolean(r->present));
-	json_object_object_add(o, "pfn", see_phys && r->present ?
+	json_object_object_add(o, "pfn", see_phys && r->present && !view_missing(view, "pfn") ?
 			       json_object_new_int64(r->pfn) : NULL);
-	json_object_object_add(o, "entry", json_hex(r->entry));
-	json_object_object_add(o, "flags",
-			       json_flags(r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "entry", view_missing(view, "entry") ? NULL :
+			       json_hex(r->entry));
+	json_object_object_add(o, "flags", json_entry_flags(view, r->flags));
 	json_object_object_add(o, "categories",
 			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
 	json_object_object_add(o, "vma_start", json_hex(r->vma_start));

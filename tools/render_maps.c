@@ -43,6 +43,20 @@ int view_missing(const struct maps_view *view, const char *field)
 	return 0;
 }
 
+struct json_object *json_entry_flags(const struct maps_view *view, uint64_t flags)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < PTWALK_NR_ENTRY_FLAGS; i++) {
+		const char *name = ptw_name(ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS, i);
+
+		if (FLAG(flags, i) && !view_missing(view, name))
+			json_object_array_add(a, json_object_new_string(name));
+	}
+	return a;
+}
+
 uint64_t stats_resident(const struct ptwalk_vma_stats *s)
 {
 	return s->resident[PTWALK_PS_4K] + s->resident[PTWALK_PS_2M] + s->resident[PTWALK_PS_1G];
@@ -374,20 +388,22 @@ void render_range_text(FILE *out, const struct ptwalk_record *r, const char *vma
 		range_wx_pages(r) ? "W+X" : "", vma_name);
 }
 
-struct json_object *render_range_json(const struct ptwalk_record *r, const char *vma_name)
+struct json_object *render_range_json(const struct maps_view *view,
+				      const struct ptwalk_record *r, const char *vma_name)
 {
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "start", json_hex(r->va));
 	json_object_object_add(o, "end", json_hex(r->va + r->length));
 	json_object_object_add(o, "length", json_object_new_int64(r->length));
-	json_object_object_add(o, "level", json_object_new_string(
-		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)));
-	json_object_object_add(o, "kind", json_object_new_string(
-		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind)));
+	json_object_object_add(o, "level", view_missing(view, "level") ? NULL :
+			       json_object_new_string(ptw_name(ptw_level_names, PTWALK_NR_LEVELS,
+							       r->level)));
+	json_object_object_add(o, "kind", view_missing(view, "kind") ? NULL :
+			       json_object_new_string(ptw_name(ptw_kind_names, PTWALK_NR_KINDS,
+							       r->kind)));
 	json_object_object_add(o, "present", json_object_new_boolean(r->present));
-	json_object_object_add(o, "flags",
-			       json_flags(r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "flags", json_entry_flags(view, r->flags));
 	json_object_object_add(o, "categories",
 			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
 	json_object_object_add(o, "wx", json_object_new_boolean(range_wx_pages(r) != 0));
