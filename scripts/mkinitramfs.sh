@@ -19,7 +19,10 @@ install -m 755 "$build/bin/"* "$root/bin/"
 install -m 755 "$top/selftests/cli_test.sh" "$root/bin/cli_test.sh"
 # xmllint for cli_test.sh's SVG check: dynamic, so its libraries (paths
 # kept, as ldd names them) and the loader come along
-xmllint=$(command -v xmllint)
+xmllint=$(command -v xmllint) || {
+	echo "mkinitramfs.sh: xmllint not found: install libxml2-utils (make deps)" >&2
+	exit 1
+}
 mkdir -p "$root/usr/bin"
 cp "$xmllint" "$root/usr/bin/xmllint"
 for lib in $(ldd "$xmllint" | grep -o '/[^ ]*'); do

@@ -3,6 +3,8 @@
  * demo_target: a process with something worth looking at.  It touches a
  * heap buffer, a THP-backed region and a file mapping, prints their
  * addresses as "name=0xADDR" lines, then waits to be inspected.
+ * demo_target --map FILE: only maps FILE (not empty) shared, reads its
+ * first page, prints "map=0xADDR" and waits (a VMA with FILE's name).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -14,13 +16,36 @@
 
 #define SZ_2M	(2UL << 20)
 
-int main(void)
+static int map_only(const char *path)
+{
+	volatile char *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	(void)p[0];
+	printf("map=%p\n", (void *)p);
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char *heap = malloc(64 * 1024);
 	volatile char on_stack[64];
 	char *raw, *thp, *file;
 	int fd;
 
+	if (argc == 3 && !strcmp(argv[1], "--map"))
+		return map_only(argv[2]);
 	memset(heap, 1, 64 * 1024);
 	on_stack[0] = 1;
 	raw = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,

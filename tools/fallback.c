@@ -128,7 +128,7 @@ static int kpageflags_readable(void)
 
 const char *const *fallback_missing(int maps)
 {
-	static const char *names[16];
+	static const char *names[24];
 	static const char *const maps_always[] = {
 		"tables", "tables_first", "pte_deposited", "dirty", "accessed",
 		"write_protected", "nodes", NULL,
@@ -143,8 +143,14 @@ const char *const *fallback_missing(int maps)
 	if (!kpageflags_readable()) {
 		names[n++] = maps ? "thp" : "kind";
 		names[n++] = maps ? "hugetlb" : "level";
-		if (maps)
+		if (maps) {
+			/* no leaf sizes: a THP would pass for 4K pages */
 			names[n++] = "zero";
+			names[n++] = "resident_4k";
+			names[n++] = "resident_2m";
+			names[n++] = "resident_1g";
+			names[n++] = "thp_bytes";
+		}
 	}
 	if (!pfns_visible()) {
 		names[n++] = maps ? "extents" : "pfn";
@@ -337,6 +343,8 @@ static int scan_open(struct scan *s, int pid)
 	char path[64];
 
 	memset(s, 0, sizeof(*s));
+	s->pm_fd = -1;
+	s->kpf_fd = -1;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	s->pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->pm_fd < 0)
@@ -377,7 +385,10 @@ static uint64_t leaf_flags(const struct ptwalk_vma *v, const struct fb_leaf *l)
 {
 	uint64_t f = 0;
 
-	f |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_EF_SOFT_DIRTY) : 0;
+	/* pagemap sets soft-dirty on the holes of a VM_SOFTDIRTY VMA too:
+	 * only an entry (present or swapped) has the bit, as the uapi says */
+	if (l->pm & (PM_PRESENT | PM_SWAP))
+		f |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_EF_SOFT_DIRTY) : 0;
 	f |= l->pm & PM_UFFD_WP ? BIT(PTWALK_EF_UFFD_WP) : 0;
 	if (!(l->pm & PM_PRESENT))
 		return f;
@@ -395,7 +406,7 @@ static uint64_t leaf_cats(const struct ptwalk_vma *v, const struct fb_leaf *l, u
 
 	if (kind == PTWALK_KIND_NONE)
 		return BIT(PTWALK_CAT_NONE);
-	c |= l->pm & PM_SOFT_DIRTY ? BIT(PTWALK_CAT_SOFT_DIRTY) : 0;
+	c |= leaf_flags(v, l) & BIT(PTWALK_EF_SOFT_DIRTY) ? BIT(PTWALK_CAT_SOFT_DIRTY) : 0;
 	c |= v->flags & BIT(PTWALK_VF_FILE) ? BIT(PTWALK_CAT_FILE) : 0;
 	c |= v->flags & BIT(PTWALK_VF_ANON) ? BIT(PTWALK_CAT_ANON) : 0;
 	if (kind == PTWALK_KIND_SWAP)
@@ -510,7 +521,14 @@ static int fb_maps(struct ptwalk_maps *req)
 		done++;
 	}
 	req->count = done;
-	req->next = i < n ? vmas[i].start : user_va_end();
+	/* as the module: past the last VMA written, user_va_end when none is left */
+	while (i < n && vmas[i].start < req->start)
+		i++;
+	if (i == n)
+		req->next = user_va_end();
+	else
+		req->next = done ? out[done - 1].vma.end :
+			    req->start < user_va_end() ? req->start : user_va_end();
 	scan_close(&s);
 	free(vmas);
 	return err < 0 ? err : 0;

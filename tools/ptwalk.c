@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		"  vmstat     fault and reclaim events of the whole system\n"
 		"  faults     minor/major faults of PID, all threads and reaped children;\n"
 		"             --trace: trace them live by VMA for SECONDS (root)\n"
-		"  --watch    print the zones again every second for SECONDS\n"
+		"  --watch    print the zones again every second for SECONDS; with --json\n"
+		"             one compact JSON array per line (JSON Lines)\n"
 		"  walk       every mapped leaf of PID in [START, END) (hex; default all);\n"
 		"             --extents: runs contiguous in virtual and physical memory\n"
 		"  maps       per VMA: what backs it (4K, THP, hugetlb, zero page, swap,\n"
@@ -124,7 +125,12 @@ static int call(int fd, unsigned long cmd, void *arg, const char *what)
 {
 	if (!(fd == FALLBACK_FD ? fallback_ioctl(cmd, arg) : ioctl(fd, cmd, arg)))
 		return 0;
-	fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
+	if (fd == FALLBACK_FD && (errno == EPERM || errno == EACCES))
+		fprintf(stderr, "ptwalk: %s: permission denied: /proc/PID/maps and pagemap "
+			"need ptrace-read access to the process (same user, or CAP_SYS_PTRACE)\n",
+			what);
+	else
+		fprintf(stderr, "ptwalk: %s: %s\n", what, ptw_strerror(errno));
 	return EXIT_FAILED;
 }
 
@@ -179,16 +185,23 @@ static int translate(int fd, int pid, const uint64_t *addrs, unsigned int n,
 
 		if (ioctl(fd, PTWALK_IOC_TRANSLATE, &req))
 			return -errno;
+		/* no progress (or more than asked): the loop would never end */
+		if (!req.done || req.done > req.count)
+			return -EPROTO;
 		done += req.done;
 	}
 	return 0;
 }
 
+static void print_json_ext(struct json_object *o, int flags)
+{
+	puts(json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 static void print_json(struct json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	print_json_ext(o, JSON_C_TO_STRING_PRETTY);
 }
 
 static int cmd_translate(int argc, char **argv, int json)
@@ -276,7 +289,9 @@ static int cmd_zones(int argc, char **argv, int json)
 			return EXIT_FAILED;
 		if (opt_watch >= 0 && !json)
 			printf("--- %d s\n", i);
-		if (json)
+		if (json && opt_watch >= 0)	/* JSON Lines: one compact array a second */
+			print_json_ext(render_zones_json(zones, req.count), JSON_C_TO_STRING_PLAIN);
+		else if (json)
 			print_json(render_zones_json(zones, req.count));
 		else
 			render_zones_text(stdout, zones, req.count);
@@ -408,6 +423,26 @@ static int cmd_faults(int argc, char **argv, int json)
 	return 0;
 }
 
+/* Device (or fallback) and info for a command that needs @feature. */
+static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
+{
+	int fd = open_device_or_fallback(maps);
+
+	if (fd == -1)
+		return -1;
+	if (get_info(fd, info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		close_device(fd);
+		return -1;
+	}
+	if (!(info->features & feature)) {
+		fprintf(stderr, "ptwalk: the loaded ptwalk.ko is too old for this command\n");
+		close_device(fd);
+		return -1;
+	}
+	return fd;
+}
+
 typedef void (*record_fn)(const struct ptwalk_record *r, void *ctx);
 
 /* Stream @proto's range through WALK, handing each record to @fn. */
@@ -447,6 +482,10 @@ static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 
 	if ((argc != 1 && argc != 3) || parse_pid(argv[0], pid) ||
 	    (argc == 3 && (parse_addr(argv[1], &s) || parse_addr(argv[2], &e))))
 		return -1;
+	if (argc == 3 && s >= e) {
+		fprintf(stderr, "ptwalk: START 0x%" PRIx64 " is not below END 0x%" PRIx64 "\n", s, e);
+		return -1;
+	}
 	*start = s;
 	*end = e;
 	return 0;
@@ -454,6 +493,7 @@ static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 
 
 struct walk_out {
 	struct json_object *arr;	/* NULL: text */
+	struct maps_view view;
 	int see_phys;
 	uint64_t total;
 };
@@ -463,7 +503,7 @@ static void walk_record(const struct ptwalk_record *r, void *ctx)
 	struct walk_out *w = ctx;
 
 	if (w->arr)
-		json_object_array_add(w->arr, render_record_json(r, w->see_phys));
+		json_object_array_add(w->arr, render_record_json(r, &w->view, w->see_phys));
 	else
 		render_record_text(stdout, r);
 	w->total += r->length;
@@ -482,23 +522,21 @@ static int cmd_walk(int argc, char **argv, int json)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	fd = open_device_or_fallback(0);
+	fd = open_for(0, PTWALK_FEAT_WALK, &info);
 	if (fd == -1)
 		return EXIT_FAILED;
-	if (get_info(fd, &info)) {
-		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
-		return EXIT_FAILED;
-	}
 	if (argc == 1)
 		req.end = info.user_va_end;
 	w.see_phys = !!(info.features & PTWALK_FEAT_PFN_VISIBLE);
+	w.view = source_view(fd, req.pid, 0);
 	ret = walk_range(fd, &req, walk_record, &w, argv[0]);
 	close_device(fd);
-	if (ret)
+	if (ret) {
+		json_object_put(w.arr);
 		return ret;
+	}
 	if (json) {
-		struct maps_view view = source_view(fd, req.pid, 0);
-		struct json_object *o = render_source_json(&view);
+		struct json_object *o = render_source_json(&w.view);
 
 		json_object_object_add(o, "records", w.arr);
 		print_json(o);
@@ -580,26 +618,6 @@ static int write_svg(const char *path, const struct maps_view *view,
 	return 0;
 }
 
-/* Device (or fallback) and info for a command that needs @feature. */
-static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
-{
-	int fd = open_device_or_fallback(maps);
-
-	if (fd == -1)
-		return -1;
-	if (get_info(fd, info)) {
-		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
-		close_device(fd);
-		return -1;
-	}
-	if (!(info->features & feature)) {
-		fprintf(stderr, "ptwalk: the loaded ptwalk.ko is too old for this command\n");
-		close_device(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int cmd_maps(int argc, char **argv, int json)
 {
 	struct ptwalk_vma_stats *stats;
@@ -634,6 +652,7 @@ static int cmd_maps(int argc, char **argv, int json)
 /* What pagetable gathers while the ranges stream past. */
 struct pagetable_out {
 	int json;
+	struct maps_view view;
 	const struct ptwalk_vma_stats *vmas;	/* for the names */
 	size_t nvmas;
 	struct json_object *ranges, *wx_json;
@@ -666,14 +685,14 @@ static void pagetable_range(const struct ptwalk_record *r, void *ctx)
 	struct ptwalk_record *grown;
 
 	if (p->json)
-		json_object_array_add(p->ranges, render_range_json(r, name));
+		json_object_array_add(p->ranges, render_range_json(&p->view, r, name));
 	else
 		render_range_text(stdout, r, name);
 	if (!range_wx_pages(r))
 		return;
 	p->wx_pages += range_wx_pages(r);
 	if (p->json) {
-		json_object_array_add(p->wx_json, render_range_json(r, name));
+		json_object_array_add(p->wx_json, render_range_json(&p->view, r, name));
 		return;
 	}
 	grown = realloc(p->wx, (p->nwx + 1) * sizeof(*p->wx));
@@ -721,12 +740,11 @@ static int cmd_pagetable(int argc, char **argv, int json)
 		p.ranges = json_object_new_array();
 		p.wx_json = json_object_new_array();
 	}
+	p.view = source_view(fd, req.pid, 0);
 	ret = walk_range(fd, &req, pagetable_range, &p, argv[0]);
 	close_device(fd);
 	if (!ret && json) {
-		struct maps_view view = source_view(fd, req.pid, 0);
-
-		print_json(render_pagetable_json(&view, p.ranges, p.wx_json, p.wx_pages));
+		print_json(render_pagetable_json(&p.view, p.ranges, p.wx_json, p.wx_pages));
 	} else if (!ret) {
 		pagetable_wx_text(&p);
 	}
@@ -780,20 +798,35 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int argc, char **argv, int json);
+		const char *opt;	/* the one option besides --json it takes */
 	} cmds[] = {
-		{ "translate", cmd_translate },
-		{ "zones", cmd_zones },
-		{ "vmstat", cmd_vmstat },
-		{ "faults", cmd_faults },
-		{ "walk", cmd_walk },
-		{ "maps", cmd_maps },
-		{ "pagetable", cmd_pagetable },
+		{ "translate", cmd_translate, NULL },
+		{ "zones", cmd_zones, "--watch" },
+		{ "vmstat", cmd_vmstat, NULL },
+		{ "faults", cmd_faults, "--trace" },
+		{ "walk", cmd_walk, "--extents" },
+		{ "maps", cmd_maps, "--svg" },
+		{ "pagetable", cmd_pagetable, NULL },
 	};
-	unsigned int i;
+	const char *given[] = {
+		opt_watch >= 0 ? "--watch" : NULL, opt_trace >= 0 ? "--trace" : NULL,
+		opt_extents ? "--extents" : NULL, opt_svg ? "--svg" : NULL,
+	};
+	unsigned int i, j;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[optind], cmds[i].name))
-			return cmds[i].fn(argc - optind - 1, argv + optind + 1, json);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name))
+			continue;
+		for (j = 0; j < sizeof(given) / sizeof(given[0]); j++) {
+			if (given[j] && (!cmds[i].opt || strcmp(given[j], cmds[i].opt))) {
+				fprintf(stderr, "ptwalk: %s does not take %s\n", cmds[i].name,
+					given[j]);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+		}
+		return cmds[i].fn(argc - optind - 1, argv + optind + 1, json);
+	}
 	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return EXIT_USAGE;

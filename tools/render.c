@@ -32,6 +32,8 @@ const char *ptw_strerror(int err)
 		return "too many addresses in one call";
 	case EINTR:
 		return "interrupted";
+	case EPROTO:
+		return "the module's answer made no progress (mismatched ptwalk.ko?)";
 	default:
 		return strerror(err);
 	}
@@ -47,14 +49,17 @@ static void text_flags(FILE *out, uint64_t flags, const char *const *names,
 			fprintf(out, " %s", names[i]);
 }
 
-static const char *size_name(uint64_t bytes, char *buf, size_t len)
+/* As the kernel's ptdump: the largest unit that divides the size exactly. */
+const char *exact_size(uint64_t bytes, char *buf, size_t len)
 {
-	if (bytes >= (1ULL << 30))
-		snprintf(buf, len, "%" PRIu64 "G", bytes >> 30);
-	else if (bytes >= (1ULL << 20))
-		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
-	else
-		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+	static const char units[] = "BKMGTPE";
+	unsigned int u = 0;
+
+	while (bytes && !(bytes & 1023) && units[u + 1]) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
 	return buf;
 }
 
@@ -96,7 +101,7 @@ void render_xlate_text(FILE *out, int pid, const struct ptwalk_xlate *x)
 		fputc('\n', out);
 	}
 	fprintf(out, "%s  %s %s", x->present ? "PRESENT" : "NOT PRESENT", kind,
-		x->page_size ? size_name(x->page_size, buf, sizeof(buf)) : "");
+		x->page_size ? exact_size(x->page_size, buf, sizeof(buf)) : "");
 	if (x->valid & PTWALK_XV_PFN)
 		fprintf(out, "  pfn 0x%" PRIx64 "  phys 0x%" PRIx64,
 			(uint64_t)x->pfn, (uint64_t)x->phys);
@@ -132,6 +137,13 @@ struct json_object *json_hex(uint64_t v)
 	return json_object_new_string(buf);
 }
 
+struct json_object *json_name(const char *s)
+{
+	char buf[PTWALK_NAME_LEN];
+
+	return json_object_new_string(ptw_utf8_clean(s, buf, sizeof(buf)));
+}
+
 struct json_object *json_flags(uint64_t flags, const char *const *names,
 			       unsigned int n)
 {
@@ -148,7 +160,8 @@ static struct json_object *json_level(const struct ptwalk_level *l, int see_phys
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "level", json_object_new_string(ptw_level_names[l->level]));
+	json_object_object_add(o, "level", json_object_new_string(
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, l->level)));
 	json_object_object_add(o, "index", json_object_new_int(l->index));
 	json_object_object_add(o, "state",
 			       json_object_new_string(ptw_name(ptw_state_names,
@@ -173,7 +186,7 @@ struct json_object *json_vma(const struct ptwalk_vma *v)
 	json_object_object_add(o, "end", json_hex(v->end));
 	json_object_object_add(o, "perms", json_object_new_string(perms));
 	json_object_object_add(o, "offset", json_hex(v->pgoff));
-	json_object_object_add(o, "name", json_object_new_string(v->name));
+	json_object_object_add(o, "name", json_name(v->name));
 	json_object_object_add(o, "flags",
 			       json_flags(v->flags, ptw_vma_flag_names, PTWALK_NR_VMA_FLAGS));
 	return o;
@@ -188,7 +201,7 @@ static struct json_object *json_page(const struct ptwalk_page *p)
 	json_object_object_add(o, "order", json_object_new_int(p->order));
 	json_object_object_add(o, "flags",
 			       json_flags(p->flags, ptw_page_flag_names, PTWALK_NR_PAGE_FLAGS));
-	json_object_object_add(o, "zone", json_object_new_string(p->zone));
+	json_object_object_add(o, "zone", json_name(p->zone));
 	json_object_object_add(o, "node", json_object_new_int(p->node));
 	return o;
 }
@@ -219,12 +232,14 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int
 			       json_object_new_string(ptw_name(ptw_kind_names,
 							       PTWALK_NR_KINDS, x->kind)));
 	json_object_object_add(o, "leaf", x->kind == PTWALK_KIND_UNMAPPED ? NULL :
-			       json_object_new_string(ptw_level_names[x->leaf_level]));
+			       json_object_new_string(ptw_name(ptw_level_names, PTWALK_NR_LEVELS,
+								       x->leaf_level)));
 	json_object_object_add(o, "page_size", json_object_new_int64(x->page_size));
 	json_object_object_add(o, "pfn", see_pfn ? json_object_new_int64(x->pfn) : NULL);
 	json_object_object_add(o, "phys", see_pfn ? json_hex(x->phys) : NULL);
 	levels = json_object_new_array();
-	for (i = 0; x->kind != PTWALK_KIND_UNMAPPED && i <= x->leaf_level; i++)
+	for (i = 0; x->kind != PTWALK_KIND_UNMAPPED && i <= x->leaf_level &&
+		    i < PTWALK_NR_LEVELS; i++)
 		json_object_array_add(levels, json_level(&x->levels[i], see_phys));
 	json_object_object_add(o, "levels", levels);
 	json_object_object_add(o, "vma", x->valid & PTWALK_XV_VMA ? json_vma(&x->vma) : NULL);
@@ -287,7 +302,7 @@ struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int 
 
 #define ADD(k, v) json_object_object_add(o, k, json_object_new_int64(v))
 		ADD("node", z->node);
-		json_object_object_add(o, "zone", json_object_new_string(z->name));
+		json_object_object_add(o, "zone", json_name(z->name));
 		ADD("free", z->free);
 		ADD("free_snapshot", z->free_snapshot);
 		ADD("min", z->wmark_min);
@@ -428,7 +443,9 @@ struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 	json_object_object_add(o, "pid", json_object_new_int(t->traced_pid));
 	json_object_object_add(o, "elapsed_ns", json_object_new_int64(t->elapsed_ns));
 	json_object_object_add(o, "missed", json_object_new_int64(t->nmissed));
+	json_object_object_add(o, "total_vmas", json_object_new_int(t->total_vmas));
 	json_object_object_add(o, "max_vmas", json_object_new_int(t->max_vmas));
+	json_object_object_add(o, "running", json_object_new_boolean(t->running));
 	for (i = 0; i < t->count; i++)
 		json_object_array_add(a, json_ft_vma(&vmas[i]));
 	json_object_object_add(o, "vmas", a);
@@ -445,7 +462,7 @@ void render_record_text(FILE *out, const struct ptwalk_record *r)
 	char buf[32];
 
 	fprintf(out, "%016" PRIx64 "-%016" PRIx64 " %8s %-4s %-9s ", (uint64_t)r->va,
-		(uint64_t)(r->va + r->length), size_name(r->length, buf, sizeof(buf)),
+		(uint64_t)(r->va + r->length), exact_size(r->length, buf, sizeof(buf)),
 		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level),
 		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind));
 	if (r->present && r->pfn)
@@ -456,23 +473,27 @@ void render_record_text(FILE *out, const struct ptwalk_record *r)
 	fputc('\n', out);
 }
 
-struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys)
+struct json_object *render_record_json(const struct ptwalk_record *r,
+				       const struct maps_view *view, int see_phys)
 {
 	struct json_object *o = json_object_new_object();
+	int level = !view_missing(view, "level");
 
 	json_object_object_add(o, "va", json_hex(r->va));
 	json_object_object_add(o, "length", json_object_new_int64(r->length));
-	json_object_object_add(o, "page_size", json_object_new_int64(1ULL << r->page_size_shift));
-	json_object_object_add(o, "leaf", json_object_new_string(
-		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)));
-	json_object_object_add(o, "kind", json_object_new_string(
-		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind)));
+	json_object_object_add(o, "page_size", level ?
+			       json_object_new_int64(1ULL << r->page_size_shift) : NULL);
+	json_object_object_add(o, "leaf", level ? json_object_new_string(
+		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)) : NULL);
+	json_object_object_add(o, "kind", view_missing(view, "kind") ? NULL :
+			       json_object_new_string(ptw_name(ptw_kind_names, PTWALK_NR_KINDS,
+							       r->kind)));
 	json_object_object_add(o, "present", json_object_new_boolean(r->present));
-	json_object_object_add(o, "pfn", see_phys && r->present ?
+	json_object_object_add(o, "pfn", see_phys && r->present && !view_missing(view, "pfn") ?
 			       json_object_new_int64(r->pfn) : NULL);
-	json_object_object_add(o, "entry", json_hex(r->entry));
-	json_object_object_add(o, "flags",
-			       json_flags(r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "entry", view_missing(view, "entry") ? NULL :
+			       json_hex(r->entry));
+	json_object_object_add(o, "flags", json_entry_flags(view, r->flags));
 	json_object_object_add(o, "categories",
 			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
 	json_object_object_add(o, "vma_start", json_hex(r->vma_start));

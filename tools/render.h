@@ -26,14 +26,21 @@ struct json_object *render_trace_json(const struct ptwalk_fault_trace *t,
 				      const struct ptwalk_ft_vma *vmas);
 
 void render_record_text(FILE *out, const struct ptwalk_record *r);
-struct json_object *render_record_json(const struct ptwalk_record *r, int see_phys);
+struct maps_view;
+/* null for what @view says is missing (entry, kind, level, pfn) */
+struct json_object *render_record_json(const struct ptwalk_record *r,
+				       const struct maps_view *view, int see_phys);
 
 /* Shared by the renderers (render.c). */
 void vma_perms(const struct ptwalk_vma *v, char perms[5]);
 struct json_object *json_hex(uint64_t v);
 struct json_object *json_flags(uint64_t flags, const char *const *names, unsigned int n);
 struct json_object *json_vma(const struct ptwalk_vma *v);
-/* "0", "12K", "1.5M", "2G": bytes for a human */
+/* A string of the kernel's (a path need not be UTF-8), made valid UTF-8 */
+struct json_object *json_name(const char *s);
+/* "1536K", "2M": exact, in the largest unit that divides it (ptdump's way) */
+const char *exact_size(uint64_t bytes, char *buf, size_t len);
+/* "0", "12K", "1.5M", "2G": bytes for a human, rounded */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 
 /* ---- maps and pagetable (render_maps.c) ---- */
@@ -57,6 +64,8 @@ struct maps_total_item {
 /* {"pid", "source", "missing"}: the start of every maps/pagetable/walk answer */
 struct json_object *render_source_json(const struct maps_view *view);
 int view_missing(const struct maps_view *view, const char *field);
+/* Names of the entry flags set, less those @view says are missing (rw, nx...) */
+struct json_object *json_entry_flags(const struct maps_view *view, uint64_t flags);
 uint64_t stats_resident(const struct ptwalk_vma_stats *s);
 /* THP bytes as the SVG draws them: huge leaves that are not hugetlb */
 uint64_t stats_thp_bytes(const struct ptwalk_vma_stats *s);
@@ -72,7 +81,8 @@ struct json_object *render_maps_json(const struct maps_view *view,
 /* 4K pages of a present W+X range, else 0 */
 uint64_t range_wx_pages(const struct ptwalk_record *r);
 void render_range_text(FILE *out, const struct ptwalk_record *r, const char *vma_name);
-struct json_object *render_range_json(const struct ptwalk_record *r, const char *vma_name);
+struct json_object *render_range_json(const struct maps_view *view,
+				      const struct ptwalk_record *r, const char *vma_name);
 void render_wx_check_text(FILE *out, uint64_t wx_pages);
 struct json_object *render_pagetable_json(const struct maps_view *view,
 					  struct json_object *ranges,

@@ -43,6 +43,20 @@ int view_missing(const struct maps_view *view, const char *field)
 	return 0;
 }
 
+struct json_object *json_entry_flags(const struct maps_view *view, uint64_t flags)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < PTWALK_NR_ENTRY_FLAGS; i++) {
+		const char *name = ptw_name(ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS, i);
+
+		if (FLAG(flags, i) && !view_missing(view, name))
+			json_object_array_add(a, json_object_new_string(name));
+	}
+	return a;
+}
+
 uint64_t stats_resident(const struct ptwalk_vma_stats *s)
 {
 	return s->resident[PTWALK_PS_4K] + s->resident[PTWALK_PS_2M] + s->resident[PTWALK_PS_1G];
@@ -150,9 +164,9 @@ static void maps_row(FILE *out, const struct maps_view *view,
 	fprintf(out, "%-25s %-4s %6s %6s %6s %6s %6s %4s %6s %6s %6s %6s %4s %5s %6s %-4s %s\n",
 		range, perms, human_size(s->vma.end - s->vma.start, b[0], 16),
 		human_size(stats_resident(s), b[1], 16),
-		human_size(s->resident[PTWALK_PS_4K], b[2], 16),
-		human_size(s->resident[PTWALK_PS_2M], b[3], 16),
-		human_size(s->resident[PTWALK_PS_1G], b[4], 16),
+		col(view, "resident_4k", s->resident[PTWALK_PS_4K], b[2], 16),
+		col(view, "resident_2m", s->resident[PTWALK_PS_2M], b[3], 16),
+		col(view, "resident_1g", s->resident[PTWALK_PS_1G], b[4], 16),
 		view_missing(view, "thp") ? "-" : thp,
 		col(view, "zero", s->zero, b[5], 16),
 		human_size(s->swapped, b[6], 16), human_size(s->none, b[7], 16),
@@ -258,7 +272,7 @@ static void json_stats(struct json_object *o, const struct maps_view *view,
 
 	maps_total_items(s, items);
 	for (i = 0; i < MAPS_NR_TOTALS; i++)
-		json_object_object_add(o, items[i].key, json_object_new_int64(items[i].value));
+		json_object_object_add(o, items[i].key, json_known(view, items[i].key, items[i].value));
 #define KNOWN(k) json_object_object_add(o, #k, json_known(view, #k, s->k))
 	KNOWN(thp);
 	KNOWN(dirty);
@@ -363,36 +377,38 @@ static void range_flags(const struct ptwalk_record *r, char *buf, size_t len)
 
 void render_range_text(FILE *out, const struct ptwalk_record *r, const char *vma_name)
 {
-	char size[16], flags[96];
+	char size[24], flags[96];
 
 	range_flags(r, flags, sizeof(flags));
 	fprintf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %6s  %-3s  %-8s  %-22s %3s  %s\n",
 		(uint64_t)r->va, (uint64_t)(r->va + r->length),
-		human_size(r->length, size, sizeof(size)),
+		exact_size(r->length, size, sizeof(size)),
 		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level),
 		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind), flags,
 		range_wx_pages(r) ? "W+X" : "", vma_name);
 }
 
-struct json_object *render_range_json(const struct ptwalk_record *r, const char *vma_name)
+struct json_object *render_range_json(const struct maps_view *view,
+				      const struct ptwalk_record *r, const char *vma_name)
 {
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "start", json_hex(r->va));
 	json_object_object_add(o, "end", json_hex(r->va + r->length));
 	json_object_object_add(o, "length", json_object_new_int64(r->length));
-	json_object_object_add(o, "level", json_object_new_string(
-		ptw_name(ptw_level_names, PTWALK_NR_LEVELS, r->level)));
-	json_object_object_add(o, "kind", json_object_new_string(
-		ptw_name(ptw_kind_names, PTWALK_NR_KINDS, r->kind)));
+	json_object_object_add(o, "level", view_missing(view, "level") ? NULL :
+			       json_object_new_string(ptw_name(ptw_level_names, PTWALK_NR_LEVELS,
+							       r->level)));
+	json_object_object_add(o, "kind", view_missing(view, "kind") ? NULL :
+			       json_object_new_string(ptw_name(ptw_kind_names, PTWALK_NR_KINDS,
+							       r->kind)));
 	json_object_object_add(o, "present", json_object_new_boolean(r->present));
-	json_object_object_add(o, "flags",
-			       json_flags(r->flags, ptw_entry_flag_names, PTWALK_NR_ENTRY_FLAGS));
+	json_object_object_add(o, "flags", json_entry_flags(view, r->flags));
 	json_object_object_add(o, "categories",
 			       json_flags(r->cats, ptw_cat_names, PTWALK_NR_CATS));
 	json_object_object_add(o, "wx", json_object_new_boolean(range_wx_pages(r) != 0));
 	json_object_object_add(o, "vma_start", json_hex(r->vma_start));
-	json_object_object_add(o, "vma_name", json_object_new_string(vma_name));
+	json_object_object_add(o, "vma_name", json_name(vma_name));
 	return o;
 }
 

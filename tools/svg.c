@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include "names.h"
 #include "svg.h"
 
 #define WIDTH		1200
@@ -42,27 +43,13 @@ static void segment_bytes(const struct ptwalk_vma_stats *s, uint64_t v[NR_SEGMEN
 	v[6] = s->other;
 }
 
-/* Length of a UTF-8 sequence at @p, 0 if it is not a valid one. */
-static int utf8_len(const unsigned char *p)
-{
-	int n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
-	int i;
-
-	if (*p >= 0xf5)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* Text content or attribute value: XML-escaped, and valid UTF-8 (paths need not be). */
 static void put_escaped(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int n = *p >= 0x80 ? utf8_len(p) : 1;
+		int n = ptw_utf8_len(p);
 
 		if (*p == '&')
 			fputs("&amp;", out);
@@ -82,12 +69,16 @@ static void put_escaped(FILE *out, const char *s)
 	}
 }
 
-static void put_totals(FILE *out, const struct maps_total_item *t, int as_attrs)
+/* The totals the source knows; the SVG leaves out what JSON has as null. */
+static void put_totals(FILE *out, const struct maps_view *view,
+		       const struct maps_total_item *t, int as_attrs)
 {
 	unsigned int i;
 	char key[32], *c;
 
 	for (i = 0; i < MAPS_NR_TOTALS; i++) {
+		if (view_missing(view, t[i].key))
+			continue;
 		snprintf(key, sizeof(key), "%s", t[i].key);
 		for (c = key; *c; c++)
 			*c = *c == '_' ? '-' : *c;
@@ -176,9 +167,9 @@ void svg_maps(FILE *out, const struct maps_view *view,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" data-pid=\"%d\" data-source=\"%s\" data-vmas=\"%zu\"",
 		WIDTH, height, WIDTH, height, view->pid, view->source, n);
-	put_totals(out, items, 1);
+	put_totals(out, view, items, 1);
 	fprintf(out, ">\n<desc>ptwalk maps of pid %d, source=%s\n", view->pid, view->source);
-	put_totals(out, items, 0);
+	put_totals(out, view, items, 0);
 	fprintf(out, "</desc>\n<style>text { font: 12px sans-serif; } "
 		".mono { font: 11px monospace; }</style>\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
