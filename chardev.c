@@ -109,6 +109,15 @@ static int copy_reply_to_user(void __user *dst, u32 usize, const void *src,
 	return 0;
 }
 
+/* A resumable call's reply goes out after a signal too: its cursor says where. */
+static int reply_with_cursor(void __user *uarg, u32 usize, const void *req,
+			     size_t ksize, int ret)
+{
+	if (ret && ret != -EINTR)
+		return ret;
+	return copy_reply_to_user(uarg, usize, req, ksize) ?: ret;
+}
+
 /* @n elements of @ksize bytes, to a user array whose elements are @usize. */
 static int copy_array_to_user(void __user *dst, u32 usize, const void *src,
 			      size_t ksize, unsigned int n)
@@ -317,11 +326,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	call_free(v.buf, WALK_BATCH, sizeof(*v.buf));
 	req.count = written;
 	req.next = v.pos;
-	if (!ret || ret == -EINTR) {
-		int cret = copy_reply_to_user(uarg, usize, &req, sizeof(req));
-
-		ret = cret ?: ret;
-	}
+	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), ret);
 out_put:
 	ptw_target_put(&t);
 	return ret;
@@ -385,11 +390,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	call_free(s, 1, sizeof(*s));
 	req.count = written;
 	req.next = pos;
-	if (!ret || ret == -EINTR) {
-		int cret = copy_reply_to_user(uarg, usize, &req, sizeof(req));
-
-		ret = cret ?: ret;
-	}
+	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), ret);
 out_put:
 	ptw_target_put(&t);
 	return ret;

@@ -356,6 +356,49 @@ static int ft_op(int fd, struct ptwalk_fault_trace *t, unsigned int op, pid_t pi
 	return ioctl(fd, PTWALK_IOC_FAULT_TRACE, t) ? -errno : 0;
 }
 
+enum page_op { PAGES_NONE, PAGES_READ, PAGES_WRITE, PAGES_WRITE_PAGEOUT };
+
+static char page_op(char *p, unsigned int npages, enum page_op op)
+{
+	unsigned int i;
+	char c = 0;
+
+	for (i = 0; op != PAGES_NONE && i < npages; i++) {
+		if (op == PAGES_READ)
+			c += *(volatile char *)(p + i * SZ_4K);
+		else
+			p[i * SZ_4K] = 1;
+	}
+	if (op == PAGES_WRITE_PAGEOUT)
+		madvise(p, npages * SZ_4K, 21 /* MADV_PAGEOUT */);
+	return c;
+}
+
+/*
+ * A child that does @before to @npages pages at @p, says ready, waits for
+ * the go, does @traced (the phase the parent traces), says ready again
+ * and exits at the next go.  The parent reads the first "ready" itself.
+ */
+static pid_t phased_child(char *p, unsigned int npages, enum page_op before,
+			  enum page_op traced, int ready[2], int go[2])
+{
+	pid_t pid;
+	char c;
+
+	if (pipe(ready) || pipe(go))
+		return -1;
+	pid = fork();
+	if (pid)
+		return pid;
+	c = page_op(p, npages, before);
+	if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		_exit(1);
+	c = page_op(p, npages, traced);
+	if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
 /* Trace @pid through one phase of its work: let it go, wait for "ready". */
 static int trace_phase(int fd, pid_t pid, int go, int ready, struct ptwalk_fault_trace *t,
 		       struct ptwalk_ft_vma *v, unsigned int room)
@@ -428,21 +471,9 @@ TEST_F(vm, trace_counts_faults_by_vma)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	/* ready first: the child's own post-fork faults fall before the trace */
+	pid = phased_child(p, npages, PAGES_NONE, PAGES_WRITE, ready, go);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		/* ready first: the child's own post-fork faults fall before the trace */
-		c = 0;
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		for (i = 0; i < npages; i++)
-			p[i * SZ_4K] = 1;
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	ASSERT_EQ(1, write(go[1], "g", 1));
@@ -484,7 +515,6 @@ TEST_F(vm, trace_protection_faults)
 	struct ptwalk_fault_trace t;
 	const struct ptwalk_ft_vma *vma;
 	int ready[2], go[2];
-	unsigned int i;
 	char *p, c;
 	pid_t pid;
 
@@ -492,21 +522,8 @@ TEST_F(vm, trace_protection_faults)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	pid = phased_child(p, npages, PAGES_READ, PAGES_WRITE, ready, go);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		for (i = 0; i < npages; i++)
-			c += *(volatile char *)(p + i * SZ_4K);
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		for (i = 0; i < npages; i++)
-			p[i * SZ_4K] = 1;
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	ASSERT_EQ(1, write(go[1], "g", 1));
@@ -566,7 +583,6 @@ TEST_F(vm, trace_major_faults_from_swap)
 	int ready[2], go[2];
 	uint64_t major = 0;
 	long long st[4], before[4];
-	unsigned int i;
 	pid_t pid;
 	char c;
 	char *p;
@@ -577,23 +593,8 @@ TEST_F(vm, trace_major_faults_from_swap)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	pid = phased_child(p, npages, PAGES_WRITE_PAGEOUT, PAGES_READ, ready, go);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		for (i = 0; i < npages; i++)
-			p[i * SZ_4K] = 1;
-		madvise(p, npages * SZ_4K, 21 /* MADV_PAGEOUT */);
-		c = 0;
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		for (i = 0; i < npages; i++)
-			c += p[i * SZ_4K];
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, proc_stat_faults(pid, before));
 	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
@@ -639,19 +640,9 @@ TEST_F(vm, trace_major_faults_after_drop_caches)
 	p = mmap(NULL, npages * SZ_4K, PROT_READ, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_RANDOM));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
+	pid = phased_child(p, npages, PAGES_NONE, PAGES_READ, ready, go);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		for (i = 0; i < npages; i++)
-			c += p[i * SZ_4K];
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, trace_phase(self->fd, pid, go[1], ready[0], &t, v, 256));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(pid, NULL, 0);

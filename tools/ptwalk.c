@@ -491,6 +491,30 @@ static int parse_pid_range(int argc, char **argv, int *pid, __u64 *start, __u64 
 	return 0;
 }
 
+/*
+ * PID [START END] of a walking command into @req, and the device (or the
+ * fallback) open: the fd, or -1 with *@exit_code set.
+ */
+static int open_range(int argc, char **argv, struct ptwalk_walk *req,
+		      struct ptwalk_info *info, int *exit_code)
+{
+	int fd;
+
+	if (parse_pid_range(argc, argv, &req->pid, &req->start, &req->end)) {
+		usage(stderr);
+		*exit_code = EXIT_USAGE;
+		return -1;
+	}
+	fd = open_for(0, PTWALK_FEAT_WALK, info);
+	if (fd == -1) {
+		*exit_code = EXIT_FAILED;
+		return -1;
+	}
+	if (argc == 1)
+		req->end = info->user_va_end;
+	return fd;
+}
+
 struct walk_out {
 	struct json_object *arr;	/* NULL: text */
 	struct maps_view view;
@@ -518,15 +542,9 @@ static int cmd_walk(int argc, char **argv, int json)
 	struct ptwalk_info info;
 	int fd, ret;
 
-	if (parse_pid_range(argc, argv, &req.pid, &req.start, &req.end)) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	fd = open_for(0, PTWALK_FEAT_WALK, &info);
+	fd = open_range(argc, argv, &req, &info, &ret);
 	if (fd == -1)
-		return EXIT_FAILED;
-	if (argc == 1)
-		req.end = info.user_va_end;
+		return ret;
 	w.see_phys = !!(info.features & PTWALK_FEAT_PFN_VISIBLE);
 	w.view = source_view(fd, req.pid, 0);
 	ret = walk_range(fd, &req, walk_record, &w, argv[0]);
@@ -720,15 +738,9 @@ static int cmd_pagetable(int argc, char **argv, int json)
 	struct ptwalk_info info;
 	int fd, ret;
 
-	if (parse_pid_range(argc, argv, &req.pid, &req.start, &req.end)) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	fd = open_for(0, PTWALK_FEAT_WALK, &info);
+	fd = open_range(argc, argv, &req, &info, &ret);
 	if (fd == -1)
-		return EXIT_FAILED;
-	if (argc == 1)
-		req.end = info.user_va_end;
+		return ret;
 	/* VMA names, by start; a module without MAPS leaves them empty */
 	if ((info.features & PTWALK_FEAT_MAPS) &&
 	    fetch_maps(fd, req.pid, info.user_va_end, argv[0], &stats, &p.nvmas)) {
