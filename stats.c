@@ -161,8 +161,7 @@ static int stats_entry(void *priv, const struct ptw_entry *e)
 	case PTW_TABLE:
 		count_table(w, e);
 		break;
-	case PTW_NONE:
-		w->s->none += end - start;
+	case PTW_NONE:		/* above the PTE level; empty PTEs are skipped */
 		break;
 	case PTW_BAD:
 		w->s->other += end - start;
@@ -176,6 +175,7 @@ static int stats_entry(void *priv, const struct ptw_entry *e)
 
 static const struct ptw_ops stats_ops = {
 	.entry = stats_entry,
+	.skip_empty_ptes = true,
 	.pages = true,
 };
 
@@ -201,7 +201,13 @@ int ptw_vma_stats(struct mm_struct *mm, unsigned long addr, bool show_pfns,
 	ptw_read_vma(vma, &s->vma);
 	find_shared_tables(&w);
 	ret = ptw_walk(mm, vma->vm_start, vma->vm_end, &stats_ops, &w);
-	return ret < 0 ? ret : 1;
+	if (ret < 0)
+		return ret;
+	/* never faulted: what no leaf maps, counted without visiting holes */
+	s->none = vma->vm_end - vma->vm_start - s->resident[PTWALK_PS_4K] -
+		  s->resident[PTWALK_PS_2M] - s->resident[PTWALK_PS_1G] -
+		  s->zero - s->swapped - s->other;
+	return 1;
 }
 
 /* Add @s to the process total @t, each page table once. */

@@ -363,6 +363,9 @@ TEST_F(maps, every_vma_matches_smaps_and_pagemap)
 		EXPECT_EQ(pm.present * SZ_4K, resident(s) + s->zero) TH_LOG("%s", s->vma.name);
 		EXPECT_EQ(pm.zero * SZ_4K, s->zero);
 		EXPECT_EQ(pm.swapped * SZ_4K, s->swapped);
+		/* pagemap's neither present nor swapped: never faulted (no other kinds here) */
+		EXPECT_EQ(size - (pm.present + pm.swapped) * SZ_4K, s->none + s->other)
+			TH_LOG("%s", s->vma.name);
 		EXPECT_EQ(pm.soft_dirty * SZ_4K, s->soft_dirty);
 		EXPECT_EQ(pm.extents, s->extents) TH_LOG("%s", s->vma.name);
 		EXPECT_EQ(pm.largest * SZ_4K, s->largest_extent);
