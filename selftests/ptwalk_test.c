@@ -973,6 +973,43 @@ TEST_F(ptw, big_batch)
 
 /* Drop to nobody: the device is 0600, so first open fails; made 0666, the
  * unprivileged caller may look at itself without PFNs and at nobody else. */
+/*
+ * WALK and MAPS for a caller without CAP_SYS_ADMIN: its own process only,
+ * with no PFN, no PFN bits in entries and no contiguity.  0 or a step.
+ */
+static int unprivileged_views(int fd, pid_t other, char *p)
+{
+	struct ptwalk_vma_stats st;
+	struct ptwalk_record r[4];
+	struct ptwalk_maps m = {
+		.size = sizeof(m), .pid = other, .stats = (uintptr_t)&st,
+		.stats_size = sizeof(st), .count = 1,
+	};
+	int i, n;
+
+	if (ioctl(fd, PTWALK_IOC_MAPS, &m) != -1 || errno != EPERM)
+		return 20;
+	n = walk(fd, other, (uintptr_t)p, (uintptr_t)p + SZ_4K, PTWALK_WALK_RECORDS, 0, 0,
+		 r, 4, NULL);
+	if (n != -EPERM)
+		return 21;
+	n = walk(fd, getpid(), (uintptr_t)p & ~(SZ_4K - 1), ((uintptr_t)p & ~(SZ_4K - 1)) +
+		 SZ_4K, PTWALK_WALK_EXTENTS, 0, 0, r, 4, NULL);
+	if (n != 1 || !r[0].present || r[0].pfn || (r[0].entry & 0x000ffffffffff000ULL))
+		return 22;
+	m.pid = getpid();
+	for (i = 0; i < 256; i++) {	/* up to the VMA holding p */
+		if (ioctl(fd, PTWALK_IOC_MAPS, &m) || m.count != 1)
+			return 23;
+		if (st.vma.start <= (uintptr_t)p && (uintptr_t)p < st.vma.end)
+			break;
+		m.start = m.next;
+	}
+	if (st.extents || st.largest_extent || !st.resident[PTWALK_PS_4K])
+		return 24;
+	return 0;
+}
+
 TEST_F(ptw, unprivileged)
 {
 	pid_t parent = getpid(), pid;
@@ -1004,7 +1041,7 @@ TEST_F(ptw, unprivileged)
 			_exit(15);
 		if (x.levels[PTWALK_LEVEL_PTE].entry & 0x000ffffffffff000ULL)
 			_exit(16);
-		_exit(0);
+		_exit(unprivileged_views(fd, parent, p));
 	}
 	usleep(200000);
 	ASSERT_EQ(0, chmod(PTWALK_DEVICE, 0666));
