@@ -572,6 +572,42 @@ TEST_F(vm, trace_target_exits)
 	EXPECT_EQ(-ENODATA, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
 }
 
+/*
+ * The traced process execs: the trace follows it into the new image (dd
+ * with a 4 MiB buffer faults it in, page by page) and nothing complains.
+ */
+TEST_F(vm, trace_follows_exec)
+{
+	static struct ptwalk_ft_vma v[256];
+	struct ptwalk_fault_trace t;
+	uint64_t big = 0;
+	unsigned int i;
+	int go[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/dd", "dd", "if=/dev/zero", "of=/dev/null", "bs=4M", "count=1",
+		      "status=none", (char *)NULL);
+		_exit(2);
+	}
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	for (i = 0; i < t.count; i++)
+		if (v[i].end - v[i].start >= (4UL << 20))
+			big += v[i].faults;
+	EXPECT_LE(1000, big) TH_LOG("%llu faults in VMAs of 4 MiB or more after exec",
+				    (unsigned long long)big);
+}
+
 /* Reading back swapped-out pages: major faults, in the trace and in /proc. */
 TEST_F(vm, trace_major_faults_from_swap)
 {
