@@ -363,13 +363,9 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	}
 	dst = u64_to_user_ptr(req.stats);
 	pos = min(req.start, ptw_user_va_end());
-	/* one VMA per mmap-lock hold, copied out with no lock held */
+	/* one VMA at a time, copied out with no lock held */
 	while (written < req.count) {
-		ret = mmap_read_lock_killable(t.mm);
-		if (ret)
-			break;
-		ret = ptw_vma_stats(t.mm, pos, show_pfns, s);
-		mmap_read_unlock(t.mm);
+		ret = ptw_vma_stats(&t, pos, show_pfns, s);
 		if (ret <= 0) {
 			if (!ret)
 				pos = ptw_user_va_end();

@@ -269,10 +269,10 @@ static int mm_iter_open(struct inode *inode, struct file *file,
 }
 
 /*
- * Lock the target's mm for one line; -ESRCH once it has exited.  The
- * policy is asked again each time, of whoever reads now.
+ * The target, for one line; -ESRCH once it has exited.  The policy is
+ * asked again each time, of whoever reads now.
  */
-static int mm_iter_lock(struct seq_file *m, struct ptw_target *t)
+static int mm_iter_target(struct seq_file *m, struct ptw_target *t)
 {
 	struct mm_iter *it = m->private;
 	int ret = ptw_target_get(it->pid, t);
@@ -280,17 +280,9 @@ static int mm_iter_lock(struct seq_file *m, struct ptw_target *t)
 	if (ret)
 		return ret;
 	ret = ptw_may_inspect(m->file, t, &it->show_pfns);
-	if (!ret)
-		ret = mmap_read_lock_killable(t->mm);
 	if (ret)
 		ptw_target_put(t);
 	return ret;
-}
-
-static void mm_iter_unlock(struct ptw_target *t)
-{
-	mmap_read_unlock(t->mm);
-	ptw_target_put(t);
 }
 
 static void *mm_iter_stop_at(struct mm_iter *it, loff_t *pos)
@@ -313,11 +305,11 @@ static void *maps_load(struct seq_file *m, loff_t *pos)
 
 	if (*pos == 0 || *pos >= SUMMARY_POS)
 		return mm_iter_stop_at(it, pos);
-	ret = mm_iter_lock(m, &t);
+	ret = mm_iter_target(m, &t);
 	if (ret)
 		return ERR_PTR(ret);
-	ret = ptw_vma_stats(t.mm, *pos - 1, it->show_pfns, &it->cur);
-	mm_iter_unlock(&t);
+	ret = ptw_vma_stats(&t, *pos - 1, it->show_pfns, &it->cur);
+	ptw_target_put(&t);
 	if (ret < 0)
 		return ERR_PTR(ret);
 	if (!ret) {
@@ -408,14 +400,20 @@ static void *pagetable_load(struct seq_file *m, loff_t *pos)
 		.buf = &it->range,
 		.cap = 1,
 	};
-	ret = mm_iter_lock(m, &t);
+	ret = mm_iter_target(m, &t);
 	if (ret)
 		return ERR_PTR(ret);
+	ret = mmap_read_lock_killable(t.mm);
+	if (ret) {
+		ptw_target_put(&t);
+		return ERR_PTR(ret);
+	}
 	v.show_pfns = it->show_pfns;
 	ret = ptw_walk_records(t.mm, &v);
 	if (!ret && v.n)
 		ptw_read_vma_at(t.mm, it->range.va, &it->vma);
-	mm_iter_unlock(&t);
+	mmap_read_unlock(t.mm);
+	ptw_target_put(&t);
 	if (ret)
 		return ERR_PTR(ret);
 	if (!v.n) {

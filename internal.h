@@ -125,7 +125,7 @@ int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);
 
 /* ---- the per-VMA statistics visitor (stats.c) ---- */
 
-int ptw_vma_stats(struct mm_struct *mm, unsigned long addr, bool show_pfns,
+int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 		  struct ptwalk_vma_stats *s);
 void ptw_vma_stats_add(struct ptwalk_vma_stats *total,
 		       const struct ptwalk_vma_stats *s);

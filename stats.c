@@ -4,6 +4,8 @@
  * page tables its range reaches, and how physically contiguous it is.
  */
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched.h>
 #include <linux/bits.h>
 #include <linux/log2.h>
 #include "internal.h"
@@ -14,6 +16,8 @@ struct stats_walk {
 	bool show_pfns;
 	/* the table at the VMA's start, per table level, is an earlier VMA's too */
 	bool shared_first[PTWALK_NR_LEVELS];
+	/* the last table counted, per level: each slice re-reads the upper ones */
+	u64 last_table[PTWALK_NR_LEVELS];
 	/* the extent being built: next va and pfn that would extend it */
 	unsigned long ext_va;
 	unsigned long ext_pfn;
@@ -62,6 +66,9 @@ static void count_table(struct stats_walk *w, const struct ptw_entry *e)
 	/* 4-level: the PGD entry points to the PUD table the folded P4D reports */
 	if (table == PTWALK_LEVEL_P4D && ptw_paging_levels() < 5)
 		return;
+	if (w->last_table[table] == (e->val & PTE_PFN_MASK))
+		return;
+	w->last_table[table] = e->val & PTE_PFN_MASK;
 	w->s->tables[table]++;
 	if (e->start >= w->vma->vm_start || !w->shared_first[table])
 		w->s->tables_first[table]++;
@@ -179,32 +186,62 @@ static const struct ptw_ops stats_ops = {
 	.pages = true,
 };
 
-/*
- * Statistics of the first VMA of @mm that starts at or above @addr; the
- * caller holds the mmap lock for read.  A VMA that grew past the end of
- * the previous answer is not reported twice.  Returns 1 with @s filled,
- * 0 if no VMA is left, or -errno.
- */
-int ptw_vma_stats(struct mm_struct *mm, unsigned long addr, bool show_pfns,
-		  struct ptwalk_vma_stats *s)
+/* The first VMA starting at or above @addr: one that grew is not seen twice. */
+static struct vm_area_struct *vma_from(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
-	struct stats_walk w = { .s = s, .show_pfns = show_pfns };
-	int ret;
 
 	if (vma && vma->vm_start < addr)
 		vma = find_vma(mm, vma->vm_end);
-	if (!vma)
+	return vma;
+}
+
+/*
+ * Statistics of the first VMA of @t that starts at or above @addr.  The
+ * VMA is walked a PUD-aligned gigabyte at a time, each slice under its own
+ * hold of the mmap lock, so a huge VMA never holds it long.  If the VMA is
+ * gone or changed between slices, what was counted stays and the rest
+ * reads as never faulted.  Returns 1 with @s filled, 0 if no VMA is left,
+ * or -errno.
+ */
+int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
+		  struct ptwalk_vma_stats *s)
+{
+	struct stats_walk w = { .s = s, .show_pfns = show_pfns };
+	unsigned long pos, end;
+	int ret;
+
+	ret = mmap_read_lock_killable(t->mm);
+	if (ret)
+		return ret;
+	w.vma = vma_from(t->mm, addr);
+	if (!w.vma) {
+		mmap_read_unlock(t->mm);
 		return 0;
-	w.vma = vma;
+	}
 	memset(s, 0, sizeof(*s));
-	ptw_read_vma(vma, &s->vma);
+	ptw_read_vma(w.vma, &s->vma);
 	find_shared_tables(&w);
-	ret = ptw_walk(mm, vma->vm_start, vma->vm_end, &stats_ops, &w);
+	for (pos = s->vma.start; pos < s->vma.end && !ret; pos = end) {
+		if (pos != s->vma.start) {
+			mmap_read_unlock(t->mm);
+			cond_resched();
+			ret = mmap_read_lock_killable(t->mm);
+			if (ret)
+				return ret;
+			w.vma = find_vma(t->mm, pos);
+			if (!w.vma || w.vma->vm_start != s->vma.start ||
+			    w.vma->vm_end != s->vma.end)
+				break;
+		}
+		end = min_t(unsigned long, s->vma.end, round_up(pos + 1, PUD_SIZE));
+		ret = ptw_walk(t->mm, pos, end, &stats_ops, &w);
+	}
+	mmap_read_unlock(t->mm);
 	if (ret < 0)
 		return ret;
 	/* never faulted: what no leaf maps, counted without visiting holes */
-	s->none = vma->vm_end - vma->vm_start - s->resident[PTWALK_PS_4K] -
+	s->none = s->vma.end - s->vma.start - s->resident[PTWALK_PS_4K] -
 		  s->resident[PTWALK_PS_2M] - s->resident[PTWALK_PS_1G] -
 		  s->zero - s->swapped - s->other;
 	return 1;

@@ -44,6 +44,7 @@ struct layout {
 	char *none;		/* 64M PROT_NONE, never touched */
 	char *wx;		/* one rwx page, written */
 	char *cow;		/* 16 pages written by the parent before the fork */
+	char *sliced;		/* 3 GiB, a page written every 256 MiB: walked in slices */
 };
 
 static char *map_anon(size_t len, int prot, int flags)
@@ -88,6 +89,10 @@ static void build_layout(struct layout *l, bool with_wx)
 	if (fd >= 0)
 		close(fd);
 	l->none = map_anon(64 << 20, PROT_NONE, MAP_NORESERVE);
+	l->sliced = map_anon(3 * SZ_1G, PROT_READ | PROT_WRITE, MAP_NORESERVE);
+	madvise(l->sliced, 3 * SZ_1G, MADV_NOHUGEPAGE);
+	for (i = 0; l->sliced && i < 12; i++)
+		l->sliced[i * (SZ_1G / 4)] = 1;
 	if (with_wx) {
 		l->wx = map_anon(SZ_4K, PROT_READ | PROT_WRITE | PROT_EXEC, 0);
 		if (l->wx)
@@ -408,6 +413,11 @@ TEST_F(maps, built_mappings)
 		EXPECT_EQ(2 * SZ_2M, s->resident[PTWALK_PS_2M]);
 		EXPECT_EQ(0, s->thp);
 	}
+	s = find_stats(self->s, self->n, l->sliced);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(12 * SZ_4K, s->resident[PTWALK_PS_4K]);
+	EXPECT_LE(12, s->tables[PTWALK_LEVEL_PTE]);
+	EXPECT_LE(3, s->tables[PTWALK_LEVEL_PMD]);	/* a PMD table a gigabyte */
 	s = find_stats(self->s, self->n, l->cow);
 	ASSERT_NE(NULL, s);
 	EXPECT_LE(16 * SZ_4K, s->resident[PTWALK_PS_4K]);
