@@ -537,6 +537,44 @@ TEST_F(vm, trace_protection_faults)
 	       (unsigned long long)vma->protection);
 }
 
+/*
+ * Start a trace of a child that then runs @life and exits; return once it
+ * is reaped, with the trace still on.  0, or -1 if any step failed.
+ */
+static int trace_whole_life(int fd, struct ptwalk_fault_trace *t, void (*life)(void))
+{
+	int go[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(go))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		life();
+		_exit(0);
+	}
+	if (ft_op(fd, t, PTWALK_FT_START, pid, NULL, 0) || write(go[1], "g", 1) != 1)
+		return -1;
+	return waitpid(pid, NULL, 0) == pid ? 0 : -1;
+}
+
+static void touch_and_exit(void)
+{
+	toucher(NULL);
+}
+
+static void exec_dd(void)
+{
+	execl("/bin/dd", "dd", "if=/dev/zero", "of=/dev/null", "bs=4M", "count=1",
+	      "status=none", (char *)NULL);
+	_exit(2);
+}
+
 /* The traced process exits mid-trace: counters stay, nothing complains. */
 TEST_F(vm, trace_target_exits)
 {
@@ -544,22 +582,8 @@ TEST_F(vm, trace_target_exits)
 	struct ptwalk_fault_trace t;
 	uint64_t all = 0;
 	unsigned int i;
-	int go[2];
-	pid_t pid;
-	char c;
 
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		toucher(NULL);
-		_exit(0);
-	}
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, trace_whole_life(self->fd, &t, touch_and_exit));
 	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
 	EXPECT_EQ(1, t.running);
 	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
@@ -582,23 +606,8 @@ TEST_F(vm, trace_follows_exec)
 	struct ptwalk_fault_trace t;
 	uint64_t big = 0;
 	unsigned int i;
-	int go[2];
-	pid_t pid;
-	char c;
 
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		execl("/bin/dd", "dd", "if=/dev/zero", "of=/dev/null", "bs=4M", "count=1",
-		      "status=none", (char *)NULL);
-		_exit(2);
-	}
-	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, pid, NULL, 0));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, trace_whole_life(self->fd, &t, exec_dd));
 	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
 	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
 	for (i = 0; i < t.count; i++)
