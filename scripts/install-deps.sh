@@ -28,32 +28,15 @@ fi
 [ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
-# Print the URI the machine uses for the main "bookworm" suite.
-debian_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk '
-			/^[[:space:]]*$/ { if (uri && main) { print uri; found = 1; exit } uri = ""; main = 0; next }
-			/^URIs:/ { uri = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") main = 1 }
-			END { if (!found && uri && main) print uri }' "$f"
-	done
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk '$1 == "deb" && $0 !~ /security/ {
-			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { u = $i; s = $(i + 1); break }
-			if (s == "bookworm") print u }' || true
-}
-
 bpo_list=/etc/apt/sources.list.d/ptwalk-backports.list
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	mirror=$(debian_mirror | sed -n 1p)
-	[ -n "$mirror" ] || { echo "install-deps: no bookworm source in apt config" >&2; exit 1; }
+	mirror=$("$(dirname "$0")/debian-mirror.sh")
 	echo "deb $mirror bookworm-backports main" > "$bpo_list"
 	echo "install-deps: added bookworm-backports from $mirror"
 fi
 
 apt-get update -qq
+mkdir -p "$kdir"
 
 # Concrete kernel package names behind the metapackage of each suite.
 kver_of() { # suite
