@@ -12,7 +12,7 @@ kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 # wants crc32c).
 guest_modules="zram crc32c_generic ext4"
 pkgs=(build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86
-      libjson-c-dev sparse libxml2-utils linux-source-6.1)
+      libjson-c-dev sparse libxml2-utils linux-source-6.1 dkms man-db)
 
 # Fast path: everything is already here.
 if [ -s "$kdir/versions" ] && dpkg-query -W "${pkgs[@]}" >/dev/null 2>&1 &&
