@@ -52,7 +52,7 @@ within() {
 
 mkdir -p "$tmp"
 echo "TAP version 13"
-echo "1..15"
+echo "1..18"
 
 : > "$tmp/addrs"
 /bin/demo_target > "$tmp/addrs" &
@@ -181,6 +181,27 @@ result $? "the JSON escapes the name and replaces the bad byte"
 grep -F 'odd_' "$tmp/odd.json" | sed 's/^/# /'
 kill "$odd_pid" 2> /dev/null
 wait "$odd_pid" 2> /dev/null
+
+# --version and info: the CLI's ABI is the module's, the kernel and the
+# paging levels are the guest's own (LA57 unless no5lvl).
+ptwalk --version | grep -qE '^ptwalk [0-9][0-9.]*, ABI [0-9]+$'
+result $? "--version prints the version and the ABI"
+levels=4
+grep -qw la57 /proc/cpuinfo && ! grep -qw no5lvl /proc/cmdline && levels=5
+ptwalk info > "$tmp/info.txt" 2> "$tmp/err"
+rc=$?
+abi=$(ptwalk --version | sed 's/.*ABI //')
+grep -qx "kernel     $(uname -r)" "$tmp/info.txt" &&
+	grep -q "^paging     $levels levels, 4096-byte pages" "$tmp/info.txt" &&
+	grep -q "^ptwalk .*, ABI $abi (module ABI $abi)$" "$tmp/info.txt"
+result $((rc + $?)) "info: kernel $(uname -r), $levels levels, module ABI $abi"
+diag "$tmp/info.txt"
+ptwalk info --json > "$tmp/info.json" 2> "$tmp/err"
+rc=$?
+tr -d ' \n' < "$tmp/info.json" > "$tmp/info.flat"
+grep -q "\"paging_levels\":$levels," "$tmp/info.flat" &&
+	grep -q '"features":\[[^]]*"translate"' "$tmp/info.flat"
+result $((rc + $?)) "info --json: paging_levels and features"
 
 kill "$pid" 2> /dev/null
 wait "$pid" 2> /dev/null

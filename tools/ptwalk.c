@@ -7,6 +7,7 @@
  *   ptwalk [--json] walk PID [START END] [--extents]
  *   ptwalk [--json] maps PID [--svg FILE]
  *   ptwalk [--json] pagetable PID [START END]
+ *   ptwalk [--json] info | --version
  * Parses arguments, calls the ioctls, hands the answers to render.c and
  * svg.c.  Without the module, walk, maps and pagetable get their answers
  * from fallback.c (/proc/PID/pagemap) in the same structs.
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include "fallback.h"
 #include "render.h"
@@ -53,6 +55,8 @@ static void usage(FILE *out)
 		"       ptwalk [--json] walk PID [START END] [--extents]\n"
 		"       ptwalk [--json] maps PID [--svg FILE]\n"
 		"       ptwalk [--json] pagetable PID [START END]\n"
+		"       ptwalk [--json] info\n"
+		"       ptwalk --version\n"
 		"  translate  walk PID's page tables for each ADDR (hex, 0x optional):\n"
 		"             every level's entry, the leaf, the VMA and the page\n"
 		"  zones      watermarks, free pages and free blocks of every zone\n"
@@ -68,6 +72,7 @@ static void usage(FILE *out)
 		"             --svg FILE: also draw it\n"
 		"  pagetable  ptdump-style ranges of PID's page tables in [START, END),\n"
 		"             holes included, then the W+X check\n"
+		"  info       the loaded module: ABI, paging levels, features, the kernel\n"
 		"  without the module, walk, maps and pagetable read /proc/PID/pagemap\n"
 		"  and /proc/kpageflags instead, and say which fields are missing\n"
 		"  --json     print JSON instead of text\n");
@@ -423,6 +428,34 @@ static int cmd_faults(int argc, char **argv, int json)
 	return 0;
 }
 
+static int cmd_info(int argc, char **argv, int json)
+{
+	struct ptwalk_info info;
+	struct utsname uts;
+	int fd;
+
+	(void)argv;
+	if (argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (get_info(fd, &info)) {
+		fprintf(stderr, "ptwalk: GET_INFO: %s\n", strerror(errno));
+		close(fd);
+		return EXIT_FAILED;
+	}
+	close(fd);
+	uname(&uts);
+	if (json)
+		print_json(render_info_json(&info, uts.release));
+	else
+		render_info_text(stdout, &info, uts.release);
+	return 0;
+}
+
 /* Device (or fallback) and info for a command that needs @feature. */
 static int open_for(int maps, uint64_t feature, struct ptwalk_info *info)
 {
@@ -774,13 +807,14 @@ int main(int argc, char **argv)
 		{ "trace", required_argument, NULL, 't' },
 		{ "extents", no_argument, NULL, 'e' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	int json = 0, c;
 	char *end;
 
 	/* Options may come before or after the command (GNU permutation). */
-	while ((c = getopt_long(argc, argv, "jhw:t:es:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jhw:t:es:V", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
 		} else if (c == 'e') {
@@ -797,6 +831,9 @@ int main(int argc, char **argv)
 			*(c == 'w' ? &opt_watch : &opt_trace) = (int)v;
 		} else if (c == 'h') {
 			usage(stdout);
+			return 0;
+		} else if (c == 'V') {
+			printf("ptwalk %s, ABI %u\n", PTWALK_VERSION, PTWALK_ABI_VERSION);
 			return 0;
 		} else {
 			usage(stderr);
@@ -819,6 +856,7 @@ int main(int argc, char **argv)
 		{ "walk", cmd_walk, "--extents" },
 		{ "maps", cmd_maps, "--svg" },
 		{ "pagetable", cmd_pagetable, NULL },
+		{ "info", cmd_info, NULL },
 	};
 	const char *given[] = {
 		opt_watch >= 0 ? "--watch" : NULL, opt_trace >= 0 ? "--trace" : NULL,

@@ -253,6 +253,68 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int
 	return o;
 }
 
+/* Names of PTWALK_FEAT_* bits, by bit number; unknown bits print as bitN. */
+static const char *const feature_names[] = {
+	"pfn-visible", "translate", "vmstat", "walk", "maps",
+};
+
+static const char *feature_name(unsigned int bit, char *buf, size_t len)
+{
+	if (bit < sizeof(feature_names) / sizeof(feature_names[0]))
+		return feature_names[bit];
+	snprintf(buf, len, "bit%u", bit);
+	return buf;
+}
+
+void render_info_text(FILE *out, const struct ptwalk_info *info, const char *kernel)
+{
+	char buf[16];
+	unsigned int bit;
+
+	fprintf(out, "ptwalk %s, ABI %u (module ABI %u)\n", PTWALK_VERSION, PTWALK_ABI_VERSION,
+		info->abi_version);
+	fprintf(out, "kernel     %s\n", kernel);
+	fprintf(out, "paging     %u levels, %u-byte pages, leaf sizes", info->paging_levels,
+		1U << info->page_shift);
+	for (bit = 0; bit < 64; bit++)
+		if (info->page_sizes & (1ULL << bit))
+			fprintf(out, " %s", exact_size(1ULL << bit, buf, sizeof(buf)));
+	fprintf(out, "\nuser space 0x0-0x%" PRIx64 "\n", info->user_va_end);
+	fprintf(out, "features  ");
+	for (bit = 0; bit < 64; bit++)
+		if (info->features & (1ULL << bit))
+			fprintf(out, " %s", feature_name(bit, buf, sizeof(buf)));
+	fprintf(out, "\nmax batch  %u addresses per TRANSLATE\n", info->max_batch);
+}
+
+struct json_object *render_info_json(const struct ptwalk_info *info, const char *kernel)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *sizes = json_object_new_array();
+	struct json_object *feats = json_object_new_array();
+	char buf[16];
+	unsigned int bit;
+
+	json_object_object_add(o, "version", json_object_new_string(PTWALK_VERSION));
+	json_object_object_add(o, "abi_version", json_object_new_int(PTWALK_ABI_VERSION));
+	json_object_object_add(o, "module_abi_version", json_object_new_int(info->abi_version));
+	json_object_object_add(o, "kernel", json_name(kernel));
+	json_object_object_add(o, "paging_levels", json_object_new_int(info->paging_levels));
+	json_object_object_add(o, "page_size", json_object_new_int64(1LL << info->page_shift));
+	for (bit = 0; bit < 64; bit++) {
+		if (info->page_sizes & (1ULL << bit))
+			json_object_array_add(sizes, json_object_new_int64(1LL << bit));
+		if (info->features & (1ULL << bit))
+			json_object_array_add(feats, json_object_new_string(feature_name(bit, buf,
+											 sizeof(buf))));
+	}
+	json_object_object_add(o, "leaf_sizes", sizes);
+	json_object_object_add(o, "features", feats);
+	json_object_object_add(o, "user_va_end", json_hex(info->user_va_end));
+	json_object_object_add(o, "max_batch", json_object_new_int64(info->max_batch));
+	return o;
+}
+
 void render_zones_text(FILE *out, const struct ptwalk_zone *z, unsigned int n)
 {
 	unsigned int i, j;

@@ -13,6 +13,10 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x,
 				      int see_phys);
 struct json_object *render_error_json(int pid, uint64_t va, const char *error);
 
+/* What `ptwalk info` prints: the module's GET_INFO and the running kernel */
+void render_info_text(FILE *out, const struct ptwalk_info *info, const char *kernel);
+struct json_object *render_info_json(const struct ptwalk_info *info, const char *kernel);
+
 void render_zones_text(FILE *out, const struct ptwalk_zone *z, unsigned int n);
 struct json_object *render_zones_json(const struct ptwalk_zone *z, unsigned int n);
 void render_vmstat_text(FILE *out, const struct ptwalk_vmstat_item *it, unsigned int n);
