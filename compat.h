@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels ptwalk builds for (Debian 6.1 and
- * 6.12) lives here, each behind a helper named after what it does, so the
- * rest of the module reads like code for one kernel.
+ * Every difference between the kernels ptwalk builds for (Debian 6.1,
+ * 6.12 and 7.x up to 7.3, standard and PREEMPT_RT) and between kernel
+ * configurations lives here, each behind a helper named after what it
+ * does, so the rest of the module reads like code for one kernel.  Where
+ * a feature test exists (a macro, a header) it is used rather than a
+ * version, so a kernel in between picks what it really has.
  */
 #ifndef PTWALK_COMPAT_H
 #define PTWALK_COMPAT_H
@@ -11,6 +14,15 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/page-flags.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/vmstat.h>
+#include <linux/ptwalk.h>
+/* non-present entries are decoded by softleaf_* where this header exists */
+#if __has_include("linux/leafops.h")
+#include <linux/leafops.h>
+#define PTW_HAVE_SOFTLEAF
+#endif
 
 /* 6.1 has no pmdp_get_lockless(); on x86-64 a PMD is read in one load. */
 static inline pmd_t ptw_pmdp_get(pmd_t *pmdp)
@@ -64,6 +76,173 @@ static inline int ptw_page_mapcount(struct folio *folio, struct page *page)
 #define PTW_NR_PAGE_ORDERS	NR_PAGE_ORDERS
 #else
 #define PTW_NR_PAGE_ORDERS	MAX_ORDER
+#endif
+
+/*
+ * ZONE_DEVICE mappings had their own page-table bit (pte/pmd/pud_devmap)
+ * until it was removed (it is gone in Debian's 7.3): since then
+ * such pages are mapped like normal ones and the entry does not tell.
+ */
+#ifdef _PAGE_DEVMAP
+#define PTW_PAGE_DEVMAP		_PAGE_DEVMAP
+static inline bool ptw_pte_devmap(pte_t pte)
+{
+	return pte_devmap(pte);
+}
+
+static inline bool ptw_pmd_devmap(pmd_t pmd)
+{
+	return pmd_devmap(pmd);
+}
+
+static inline bool ptw_pud_devmap(pud_t pud)
+{
+	return pud_devmap(pud);
+}
+#else
+#define PTW_PAGE_DEVMAP		0
+static inline bool ptw_pte_devmap(pte_t pte)
+{
+	return false;
+}
+
+static inline bool ptw_pmd_devmap(pmd_t pmd)
+{
+	return false;
+}
+
+static inline bool ptw_pud_devmap(pud_t pud)
+{
+	return false;
+}
+#endif
+
+/*
+ * The userfaultfd write-protect bit: _PAGE_UFFD_WP and pte_swp_uffd_wp()
+ * up to 6.x, renamed _PAGE_UFFD and pte_swp_uffd() in 7.x.  Both are 0
+ * when the kernel has no uffd-wp.
+ */
+#ifdef _PAGE_UFFD_WP
+#define PTW_PAGE_UFFD_WP	_PAGE_UFFD_WP
+static inline bool ptw_pte_swp_uffd_wp(pte_t pte)
+{
+	return pte_swp_uffd_wp(pte);
+}
+#else
+#define PTW_PAGE_UFFD_WP	_PAGE_UFFD
+static inline bool ptw_pte_swp_uffd_wp(pte_t pte)
+{
+	return pte_swp_uffd(pte);
+}
+#endif
+
+/*
+ * What a non-present, non-empty entry holds, in the terms of
+ * PTWALK_KIND_*: swap, migration, device private/exclusive, hwpoison or a
+ * PTE marker, with the type and offset fields of the swap format.  Kernels
+ * with <linux/leafops.h> (7.3) decode such entries by softleaf_* and have
+ * dropped the swp_entry_t predicates of <linux/swapops.h> used before.  x86 uses one format
+ * for PTEs and PMDs, so a PMD's value decodes the same way.
+ */
+static inline u8 ptw_nonpresent_kind(pte_t pte, u64 *type, u64 *offset)
+{
+#ifdef PTW_HAVE_SOFTLEAF
+	softleaf_t entry = softleaf_from_pte(pte);
+
+	*type = swp_type(entry);
+	*offset = swp_offset(entry);
+	switch (softleaf_type(entry)) {
+	case SOFTLEAF_SWAP:
+		return PTWALK_KIND_SWAP;
+	case SOFTLEAF_MIGRATION_READ:
+	case SOFTLEAF_MIGRATION_READ_EXCLUSIVE:
+	case SOFTLEAF_MIGRATION_WRITE:
+		return PTWALK_KIND_MIGRATION;
+	case SOFTLEAF_DEVICE_PRIVATE_READ:
+	case SOFTLEAF_DEVICE_PRIVATE_WRITE:
+		return PTWALK_KIND_DEVICE_PRIVATE;
+	case SOFTLEAF_DEVICE_EXCLUSIVE:
+		return PTWALK_KIND_DEVICE_EXCLUSIVE;
+	case SOFTLEAF_HWPOISON:
+		return PTWALK_KIND_HWPOISON;
+	case SOFTLEAF_MARKER:
+		return PTWALK_KIND_MARKER;
+	default:	/* SOFTLEAF_NONE for a non-empty entry: a type no one made */
+		return PTWALK_KIND_BAD;
+	}
+#else
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	*type = swp_type(entry);
+	*offset = swp_offset(entry);
+	if (!non_swap_entry(entry))
+		return PTWALK_KIND_SWAP;
+	if (is_migration_entry(entry))
+		return PTWALK_KIND_MIGRATION;
+	if (is_device_private_entry(entry))
+		return PTWALK_KIND_DEVICE_PRIVATE;
+	if (is_device_exclusive_entry(entry))
+		return PTWALK_KIND_DEVICE_EXCLUSIVE;
+	if (is_hwpoison_entry(entry))
+		return PTWALK_KIND_HWPOISON;
+	if (is_pte_marker_entry(entry))
+		return PTWALK_KIND_MARKER;
+	return PTWALK_KIND_BAD;
+#endif
+}
+
+/*
+ * The vm events ptwalk reports, as entries of vmstat_ext.c's table.  Some
+ * exist only with their config option (Debian's 6.1 RT kernel has neither
+ * THP nor NUMA balancing): those are listed as absent, by name, and never
+ * read.  Reclaim's scan/steal/refill counters turned from vm events into
+ * per-node stats between 6.12 (events) and 7.3 (node stats); 7.0 is the
+ * guess for a kernel in between, which W=1 catches (-Wenum-conversion)
+ * if wrong.  /proc/vmstat prints both kinds the same way.
+ */
+enum ptw_vm_src {
+	PTW_VM_EVENT,		/* all_vm_events()[item] */
+	PTW_VM_NODE_STAT,	/* global_node_page_state(item) */
+	PTW_VM_ABSENT,		/* not in this kernel: @absent says why */
+};
+
+#define PTW_EV(i)		.src = PTW_VM_EVENT, .item = (i)
+#define PTW_EV_ABSENT(why)	.src = PTW_VM_ABSENT, .absent = (why)
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#define PTW_EV_RECLAIM(i)	.src = PTW_VM_NODE_STAT, .item = (i)
+#else
+#define PTW_EV_RECLAIM(i)	PTW_EV(i)
+#endif
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#define PTW_EV_THP(i)		PTW_EV(i)
+#else
+#define PTW_EV_THP(i)		PTW_EV_ABSENT("no CONFIG_TRANSPARENT_HUGEPAGE")
+#endif
+
+#ifdef CONFIG_NUMA_BALANCING
+#define PTW_EV_NUMA_BALANCING(i)	PTW_EV(i)
+#else
+#define PTW_EV_NUMA_BALANCING(i)	PTW_EV_ABSENT("no CONFIG_NUMA_BALANCING")
+#endif
+
+#ifdef CONFIG_COMPACTION
+#define PTW_EV_COMPACTION(i)	PTW_EV(i)
+#else
+#define PTW_EV_COMPACTION(i)	PTW_EV_ABSENT("no CONFIG_COMPACTION")
+#endif
+
+#ifdef CONFIG_MIGRATION
+#define PTW_EV_MIGRATION(i)	PTW_EV(i)
+#else
+#define PTW_EV_MIGRATION(i)	PTW_EV_ABSENT("no CONFIG_MIGRATION")
+#endif
+
+#ifdef CONFIG_ZONE_DMA32
+#define PTW_EV_DMA32(i)		PTW_EV(i)
+#else
+#define PTW_EV_DMA32(i)		PTW_EV_ABSENT("no CONFIG_ZONE_DMA32")
 #endif
 
 #endif /* PTWALK_COMPAT_H */

@@ -5,8 +5,6 @@
  * entries, struct page/folio state and VMA properties.
  */
 #include <linux/mm.h>
-#include <linux/swap.h>
-#include <linux/swapops.h>
 #include <linux/hugetlb.h>
 #include <linux/dcache.h>
 #include <linux/string.h>
@@ -34,7 +32,7 @@ u64 ptw_entry_flags(const struct ptw_entry *e)
 		pte_t pte = __pte(v);
 
 		return BIT_IF(pte_swp_soft_dirty(pte), PTWALK_EF_SOFT_DIRTY) |
-		       BIT_IF(pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
+		       BIT_IF(ptw_pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
 		       BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
 	}
 	/* the low hardware bits have the same numbers in PTWALK_EF_* */
@@ -57,9 +55,9 @@ u64 ptw_entry_flags(const struct ptw_entry *e)
 	else
 		f |= BIT_IF(v & _PAGE_PROTNONE, PTWALK_EF_PROTNONE);
 	f |= BIT_IF(v & _PAGE_SOFT_DIRTY, PTWALK_EF_SOFT_DIRTY);
-	f |= BIT_IF(v & _PAGE_UFFD_WP, PTWALK_EF_UFFD_WP);
+	f |= BIT_IF(v & PTW_PAGE_UFFD_WP, PTWALK_EF_UFFD_WP);
 	f |= BIT_IF(v & _PAGE_SPECIAL, PTWALK_EF_SPECIAL);
-	f |= BIT_IF(v & _PAGE_DEVMAP, PTWALK_EF_DEVMAP);
+	f |= BIT_IF(v & PTW_PAGE_DEVMAP, PTWALK_EF_DEVMAP);
 	return f;
 }
 
@@ -73,24 +71,7 @@ u8 ptw_entry_pkey(const struct ptw_entry *e)
 /* Kind of a non-present entry, with its type and offset. */
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset)
 {
-	pte_t pte = __pte(val);
-	swp_entry_t entry = pte_to_swp_entry(pte);
-
-	*type = swp_type(entry);
-	*offset = swp_offset(entry);
-	if (!non_swap_entry(entry))
-		return PTWALK_KIND_SWAP;
-	if (is_migration_entry(entry))
-		return PTWALK_KIND_MIGRATION;
-	if (is_device_private_entry(entry))
-		return PTWALK_KIND_DEVICE_PRIVATE;
-	if (is_device_exclusive_entry(entry))
-		return PTWALK_KIND_DEVICE_EXCLUSIVE;
-	if (is_hwpoison_entry(entry))
-		return PTWALK_KIND_HWPOISON;
-	if (is_pte_marker_entry(entry))
-		return PTWALK_KIND_MARKER;
-	return PTWALK_KIND_BAD;
+	return ptw_nonpresent_kind(__pte(val), type, offset);
 }
 
 /* A snapshot of the page; the caller holds the lock of the entry mapping it. */

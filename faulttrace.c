@@ -26,7 +26,11 @@
 enum ft_state { FT_IDLE, FT_RUNNING, FT_STOPPED };
 
 static DEFINE_MUTEX(ft_mutex);		/* serialises start/stop/reset/read */
-static DEFINE_SPINLOCK(ft_lock);	/* guards the counters below */
+/*
+ * Guards the counters below.  Raw: the kretprobe handler runs with
+ * preemption off, where PREEMPT_RT's sleeping spinlock_t must not be taken.
+ */
+static DEFINE_RAW_SPINLOCK(ft_lock);
 static enum ft_state ft_state;
 static struct pid *ft_pid;		/* thread-group leader's pid, referenced */
 static pid_t ft_nr;
@@ -84,7 +88,7 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	u64 ns = local_clock() - c->start_ns;
 	struct ptwalk_ft_vma *v;
 
-	spin_lock(&ft_lock);
+	raw_spin_lock(&ft_lock);
 	v = ft_slot(c->vm_start, c->vm_end);
 	v->faults++;
 	if (c->flags & FAULT_FLAG_INSTRUCTION)
@@ -107,7 +111,7 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	else
 		v->minor++;
 	ft_hist[min_t(unsigned int, ns ? ilog2(ns) : 0, PTWALK_FT_HIST - 1)]++;
-	spin_unlock(&ft_lock);
+	raw_spin_unlock(&ft_lock);
 	return 0;
 }
 
@@ -115,12 +119,12 @@ static struct kretprobe ft_probe;
 
 static void ft_clear(void)
 {
-	spin_lock(&ft_lock);
+	raw_spin_lock(&ft_lock);
 	memset(ft_vmas, 0, FT_MAX_VMAS * sizeof(*ft_vmas));
 	ft_nr_vmas = 0;
 	memset(&ft_overflow, 0, sizeof(ft_overflow));
 	memset(ft_hist, 0, sizeof(ft_hist));
-	spin_unlock(&ft_lock);
+	raw_spin_unlock(&ft_lock);
 	ft_started_ns = ktime_get_ns();
 	ft_elapsed_ns = 0;
 }
@@ -176,13 +180,13 @@ static int ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 {
 	unsigned int n;
 
-	spin_lock(&ft_lock);
+	raw_spin_lock(&ft_lock);
 	n = min(ft_nr_vmas, req->count);
 	memcpy(vmas, ft_vmas, n * sizeof(*vmas));
 	req->overflow = ft_overflow;
 	memcpy(req->hist, ft_hist, sizeof(ft_hist));
 	req->total_vmas = ft_nr_vmas;
-	spin_unlock(&ft_lock);
+	raw_spin_unlock(&ft_lock);
 	req->count = n;
 	req->max_vmas = FT_MAX_VMAS;
 	req->traced_pid = ft_nr;

@@ -146,10 +146,13 @@ int ptw_format_zone(void *seq_file, const struct ptwalk_zone *z)
 void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *items,
 		       unsigned int n)
 {
+	const char *name, *why;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		seq_printf(m, "%s %llu\n", items[i].name, items[i].value);
+	for (i = 0; (name = ptw_absent_vm_event(i, &why)); i++)
+		seq_printf(m, "%s absent (%s)\n", name, why);
 }
 
 void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f)

@@ -139,6 +139,7 @@ struct ptw_zone_ops {
 int ptw_visit_zones(const struct ptw_zone_ops *ops, void *priv);
 unsigned int ptw_nr_vm_events(void);
 int ptw_read_vm_events(struct ptwalk_vmstat_item *items);
+const char *ptw_absent_vm_event(unsigned int i, const char **why);
 void ptw_read_faults(struct task_struct *task, bool children,
 		     struct ptwalk_faults *out);
 

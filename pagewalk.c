@@ -130,7 +130,7 @@ static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
 			e->page = page_of(w, e->pfn);
 	} else if (vma_is_pfnmap(w->vma)) {
 		e->kind = PTWALK_KIND_PFNMAP;
-	} else if (pte_devmap(pte)) {
+	} else if (ptw_pte_devmap(pte)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_NORMAL;
@@ -148,7 +148,7 @@ static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
 	if (is_vm_hugetlb_page(vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
 		e->page = page_of(w, e->pfn);
-	} else if (pmd_devmap(pmd)) {
+	} else if (ptw_pmd_devmap(pmd)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else if (ptw_pmd_special(pmd) || vma_is_pfnmap(vma)) {
 		e->kind = PTWALK_KIND_PFNMAP;
@@ -175,7 +175,7 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	if (is_vm_hugetlb_page(w->vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
 		e->page = page_of(w, e->pfn);
-	} else if (pud_devmap(pud)) {
+	} else if (ptw_pud_devmap(pud)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_PFNMAP;

@@ -40,7 +40,8 @@ static void xlate_leaf(struct ptwalk_xlate *x, const struct ptw_entry *e)
 	x->phys = PFN_PHYS(x->pfn) | (x->va & ~PAGE_MASK);
 	x->valid |= PTWALK_XV_PFN;
 	if (e->page) {
-		ptw_read_page(nth_page(e->page, x->pfn - e->pfn), e->kind, &x->page);
+		/* the leaf's pfns all have a struct page if its first has */
+		ptw_read_page(pfn_to_page(x->pfn), e->kind, &x->page);
 		x->valid |= PTWALK_XV_PAGE;
 	}
 }

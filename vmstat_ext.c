@@ -72,68 +72,106 @@ int ptw_visit_zones(const struct ptw_zone_ops *ops, void *priv)
 	return 0;
 }
 
-/* The events we report, named and scaled as /proc/vmstat shows them. */
+/*
+ * The events we report, named and scaled as /proc/vmstat shows them.
+ * compat.h's PTW_EV*() say where this kernel keeps each, or why it has
+ * none (its config option is off): see enum ptw_vm_src.
+ */
 static const struct {
-	enum vm_event_item item;
 	const char *name;
+	enum ptw_vm_src src;
+	int item;		/* enum vm_event_item or enum node_stat_item */
+	const char *absent;	/* PTW_VM_ABSENT: why */
 	unsigned int divisor;	/* 0 or 1: as is */
 } vm_events[] = {
-	{ PGFAULT, "pgfault" },
-	{ PGMAJFAULT, "pgmajfault" },
+	{ "pgfault", PTW_EV(PGFAULT) },
+	{ "pgmajfault", PTW_EV(PGMAJFAULT) },
 	/* counted in 512-byte sectors, shown in KiB */
-	{ PGPGIN, "pgpgin", 2 },
-	{ PGPGOUT, "pgpgout", 2 },
-	{ PSWPIN, "pswpin" },
-	{ PSWPOUT, "pswpout" },
-	{ PGFREE, "pgfree" },
-	{ PGACTIVATE, "pgactivate" },
-	{ PGDEACTIVATE, "pgdeactivate" },
-	{ PGREFILL, "pgrefill" },
-	{ PGSCAN_KSWAPD, "pgscan_kswapd" },
-	{ PGSCAN_DIRECT, "pgscan_direct" },
-	{ PGSTEAL_KSWAPD, "pgsteal_kswapd" },
-	{ PGSTEAL_DIRECT, "pgsteal_direct" },
-	{ ALLOCSTALL_DMA32, "allocstall_dma32" },
-	{ ALLOCSTALL_NORMAL, "allocstall_normal" },
-	{ ALLOCSTALL_MOVABLE, "allocstall_movable" },
-	{ KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly" },
-	{ KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly" },
-	{ DROP_PAGECACHE, "drop_pagecache" },
-	{ OOM_KILL, "oom_kill" },
-	{ PGMIGRATE_SUCCESS, "pgmigrate_success" },
-	{ PGMIGRATE_FAIL, "pgmigrate_fail" },
-	{ COMPACTSTALL, "compact_stall" },
-	{ COMPACTFAIL, "compact_fail" },
-	{ COMPACTSUCCESS, "compact_success" },
-	{ NUMA_HINT_FAULTS, "numa_hint_faults" },
-	{ THP_FAULT_ALLOC, "thp_fault_alloc" },
-	{ THP_FAULT_FALLBACK, "thp_fault_fallback" },
-	{ THP_COLLAPSE_ALLOC, "thp_collapse_alloc" },
-	{ THP_SPLIT_PAGE, "thp_split_page" },
-	{ THP_ZERO_PAGE_ALLOC, "thp_zero_page_alloc" },
+	{ "pgpgin", PTW_EV(PGPGIN), .divisor = 2 },
+	{ "pgpgout", PTW_EV(PGPGOUT), .divisor = 2 },
+	{ "pswpin", PTW_EV(PSWPIN) },
+	{ "pswpout", PTW_EV(PSWPOUT) },
+	{ "pgfree", PTW_EV(PGFREE) },
+	{ "pgactivate", PTW_EV(PGACTIVATE) },
+	{ "pgdeactivate", PTW_EV(PGDEACTIVATE) },
+	{ "pgrefill", PTW_EV_RECLAIM(PGREFILL) },
+	{ "pgscan_kswapd", PTW_EV_RECLAIM(PGSCAN_KSWAPD) },
+	{ "pgscan_direct", PTW_EV_RECLAIM(PGSCAN_DIRECT) },
+	{ "pgsteal_kswapd", PTW_EV_RECLAIM(PGSTEAL_KSWAPD) },
+	{ "pgsteal_direct", PTW_EV_RECLAIM(PGSTEAL_DIRECT) },
+	{ "allocstall_dma32", PTW_EV_DMA32(ALLOCSTALL_DMA32) },
+	{ "allocstall_normal", PTW_EV(ALLOCSTALL_NORMAL) },
+	{ "allocstall_movable", PTW_EV(ALLOCSTALL_MOVABLE) },
+	{ "kswapd_low_wmark_hit_quickly", PTW_EV(KSWAPD_LOW_WMARK_HIT_QUICKLY) },
+	{ "kswapd_high_wmark_hit_quickly", PTW_EV(KSWAPD_HIGH_WMARK_HIT_QUICKLY) },
+	{ "drop_pagecache", PTW_EV(DROP_PAGECACHE) },
+	{ "oom_kill", PTW_EV(OOM_KILL) },
+	{ "pgmigrate_success", PTW_EV_MIGRATION(PGMIGRATE_SUCCESS) },
+	{ "pgmigrate_fail", PTW_EV_MIGRATION(PGMIGRATE_FAIL) },
+	{ "compact_stall", PTW_EV_COMPACTION(COMPACTSTALL) },
+	{ "compact_fail", PTW_EV_COMPACTION(COMPACTFAIL) },
+	{ "compact_success", PTW_EV_COMPACTION(COMPACTSUCCESS) },
+	{ "numa_hint_faults", PTW_EV_NUMA_BALANCING(NUMA_HINT_FAULTS) },
+	{ "thp_fault_alloc", PTW_EV_THP(THP_FAULT_ALLOC) },
+	{ "thp_fault_fallback", PTW_EV_THP(THP_FAULT_FALLBACK) },
+	{ "thp_collapse_alloc", PTW_EV_THP(THP_COLLAPSE_ALLOC) },
+	{ "thp_split_page", PTW_EV_THP(THP_SPLIT_PAGE) },
+	{ "thp_zero_page_alloc", PTW_EV_THP(THP_ZERO_PAGE_ALLOC) },
 };
 
+/* The events this kernel has: what VMSTAT and the vmstat file report. */
 unsigned int ptw_nr_vm_events(void)
 {
-	return ARRAY_SIZE(vm_events);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(vm_events); i++)
+		n += vm_events[i].src != PTW_VM_ABSENT;
+	return n;
 }
 
 /* Fill @items (ptw_nr_vm_events() of them). May sleep. */
 int ptw_read_vm_events(struct ptwalk_vmstat_item *items)
 {
 	unsigned long *all = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*all), GFP_KERNEL);
-	unsigned int i;
+	unsigned int i, n = 0;
+	unsigned long v;
 
 	if (!all)
 		return -ENOMEM;
 	all_vm_events(all);
 	for (i = 0; i < ARRAY_SIZE(vm_events); i++) {
-		memset(&items[i], 0, sizeof(items[i]));
-		strscpy(items[i].name, vm_events[i].name, sizeof(items[i].name));
-		items[i].value = all[vm_events[i].item] / max(vm_events[i].divisor, 1U);
+		if (vm_events[i].src == PTW_VM_ABSENT)
+			continue;
+		if (vm_events[i].src == PTW_VM_NODE_STAT)
+			v = global_node_page_state(vm_events[i].item);
+		else
+			v = all[vm_events[i].item];
+		memset(&items[n], 0, sizeof(items[n]));
+		strscpy(items[n].name, vm_events[i].name, sizeof(items[n].name));
+		items[n].value = v / max(vm_events[i].divisor, 1U);
+		n++;
 	}
 	kfree(all);
 	return 0;
+}
+
+/*
+ * The @i-th event this kernel lacks, and why; NULL past the last.  The
+ * vmstat file lists them, so that a missing line is never a silent one.
+ */
+const char *ptw_absent_vm_event(unsigned int i, const char **why)
+{
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(vm_events); j++) {
+		if (vm_events[j].src != PTW_VM_ABSENT)
+			continue;
+		if (i-- == 0) {
+			*why = vm_events[j].absent;
+			return vm_events[j].name;
+		}
+	}
+	return NULL;
 }
 
 /*
