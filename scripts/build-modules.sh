@@ -13,11 +13,12 @@ while read -r k; do
 	cp -u "$top"/Kbuild "$top"/*.c "$top"/*.h "$d/"
 	cp -ru "$top/include" "$d/"
 	log=$d/build.log
-	make -C "/usr/src/linux-headers-$k" M="$d" W=1 ${C:+C=$C} modules > "$log" 2>&1 ||
+	"$top/scripts/kmake.sh" "$k" "$d" W=1 ${C:+C=$C} modules > "$log" 2>&1 ||
 		{ cat "$log"; exit 1; }
 	if grep -E 'warning:|error:' "$log"; then
 		echo "build-modules: $k: warnings (see $log)" >&2
 		exit 1
 	fi
 	echo "built $d/ptwalk.ko"
-done < "$kdir/versions"
+# and the debug lane's kernel, once scripts/build-debug-kernel.sh registered it
+done < <(cat "$kdir/versions"; cat "$kdir/debug-versions" 2>/dev/null || true)

@@ -20,7 +20,7 @@ while read -r k; do
 	mkdir -p "$d"
 	cp Kbuild *.c *.h "$d/"
 	cp -r include "$d/"
-	out=$(make -C "/usr/src/linux-headers-$k" M="$d" C=2 W=1 modules 2>&1 | grep -E 'warning:|error:' || true)
+	out=$(scripts/kmake.sh "$k" "$d" C=2 W=1 modules 2>&1 | grep -E 'warning:|error:' || true)
 	if [ -n "$out" ]; then
 		echo "$out"
 		echo "sparse: $k: findings" >&2
