@@ -135,7 +135,7 @@ finish() {
 	if [ "$nfail" -eq 0 ]; then
 		echo "PTWALK-DEMO verdict: ok"
 	else
-		echo "PTWALK-DEMO verdict: FAILED, $nfail checks failed"
+		echo "PTWALK-DEMO verdict: FAILED, failed checks: $nfail"
 	fi
 	echo "PTWALK-DEMO end"
 	for f in maps.svg $files; do
