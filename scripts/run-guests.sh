@@ -70,6 +70,24 @@ for lane in "${lanes[@]}"; do
 		awk -v lane="$name" '/^#  RUN /{buf=""} {buf=buf "    " lane ": " $0 "\n"}
 			/^not ok /{printf "%s", buf; buf=""}' "$log" | grep -v ': ok [0-9]'
 	fi
+	# demo: the guest's own checks; its files (maps.svg, every output in
+	# full) copied out of the log to $build/demo/, the SVG parsed here too
+	if [ "$mode" = demo ]; then
+		rm -rf "$build/demo" && mkdir -p "$build/demo"
+		awk -v dir="$build/demo" '/^PTWALK-FILE [a-z0-9._-]+ end$/ { close(f); f = ""; next }
+			f { print > f } /^PTWALK-FILE [a-z0-9._-]+ begin$/ { f = dir "/" $2 }' "$log"
+		demo_fails=$(grep -c '^PTWALK-DEMO FAIL' "$log")
+		if [ "$demo_fails" -gt 0 ]; then
+			problems+=("failed demo checks: $demo_fails")
+		elif ! grep -qx 'PTWALK-DEMO verdict: ok' "$log"; then
+			problems+=("the demo did not finish (no 'PTWALK-DEMO verdict: ok')")
+		fi
+		if [ ! -s "$build/demo/maps.svg" ]; then
+			problems+=("no maps.svg in the log")
+		elif ! xml=$(xmllint --noout "$build/demo/maps.svg" 2>&1); then
+			problems+=("maps.svg is not well-formed: $(echo "$xml" | head -n 1)")
+		fi
+	fi
 	if [ ${#problems[@]} -eq 0 ] && [ "$fail" -eq 0 ]; then
 		status=PASS
 	else
@@ -85,7 +103,12 @@ for lane in "${lanes[@]}"; do
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
-	[ "$mode" = demo ] && sed -n '/PTWALK-DEMO begin/,/PTWALK-DEMO end/p' "$log" | sed '1d;$d'
+	if [ "$mode" = demo ]; then
+		sed -n '/^PTWALK-DEMO begin$/,/^PTWALK-DEMO end$/p' "$log" | sed '1d;$d'
+		[ -s "$build/demo/maps.svg" ] &&
+			echo "SVG: $build/demo/maps.svg   every output in full: $build/demo/"
+		printf '%-12s demo %s  %s\n' "$name" "$status" "${problems[*]:-}"
+	fi
 	[ "$mode" = bench ] && sed -n '/PTWALK-BENCH begin/,/PTWALK-BENCH end/p' "$log" | sed '1d;$d'
 done
 echo "logs: $build/logs/"
