@@ -150,20 +150,23 @@ static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
 		e->page = page_of(w, e->pfn);
 	} else if (ptw_pmd_devmap(pmd)) {
 		e->kind = PTWALK_KIND_DEVMAP;
-	} else if (ptw_pmd_special(pmd) || vma_is_pfnmap(vma)) {
+	} else if (vma_is_pfnmap(vma)) {
 		e->kind = PTWALK_KIND_PFNMAP;
 	} else {
 		struct page *page = pfn_valid(e->pfn) ? pfn_to_page(e->pfn) : NULL;
 
 		/*
 		 * The huge zero page is not exported; it is the only PMD-mapped
-		 * folio in a private anonymous VMA that is not anonymous.
+		 * folio in a private anonymous VMA that is not anonymous.  Tested
+		 * before pmd_special(): 7.3 maps it special, as the 4K zero page.
 		 */
 		if (page && !vma->vm_file && !folio_test_anon(page_folio(page)))
 			e->kind = PTWALK_KIND_ZERO;
+		else if (ptw_pmd_special(pmd))
+			e->kind = PTWALK_KIND_PFNMAP;
 		else
 			e->kind = PTWALK_KIND_THP;
-		e->page = w->ops->pages ? page : NULL;
+		e->page = w->ops->pages && e->kind != PTWALK_KIND_PFNMAP ? page : NULL;
 	}
 }
 

@@ -14,6 +14,11 @@ check $(ls Kbuild *.c *.h include/uapi/linux/*.h | grep -v '^compat.h$')
 # compat.h is the one place allowed to test kernel versions.
 ignore+=,LINUX_VERSION_CODE,CONSTANT_COMPARISON check compat.h
 echo "checkpatch --strict: clean"
+# Kernel versions and configs are tested in compat.h alone, behind helpers.
+if grep -nE 'LINUX_VERSION_CODE|KERNEL_VERSION\(|CONFIG_[A-Z0-9_]+' $(ls *.c *.h | grep -v '^compat.h$'); then
+	echo "lint: version or config test outside compat.h" >&2
+	exit 1
+fi
 while read -r k; do
 	d=$build/sparse/$k
 	rm -rf "$d"
