@@ -268,7 +268,7 @@ static const char *feature_name(unsigned int bit, char *buf, size_t len)
 
 void render_info_text(FILE *out, const struct ptwalk_info *info, const char *kernel)
 {
-	char buf[16];
+	char buf[24];
 	unsigned int bit;
 
 	fprintf(out, "ptwalk %s, ABI %u (module ABI %u)\n", PTWALK_VERSION, PTWALK_ABI_VERSION,
@@ -279,7 +279,7 @@ void render_info_text(FILE *out, const struct ptwalk_info *info, const char *ker
 	for (bit = 0; bit < 64; bit++)
 		if (info->page_sizes & (1ULL << bit))
 			fprintf(out, " %s", exact_size(1ULL << bit, buf, sizeof(buf)));
-	fprintf(out, "\nuser space 0x0-0x%" PRIx64 "\n", info->user_va_end);
+	fprintf(out, "\nuser space 0x0-0x%" PRIx64 "\n", (uint64_t)info->user_va_end);
 	fprintf(out, "features  ");
 	for (bit = 0; bit < 64; bit++)
 		if (info->features & (1ULL << bit))
@@ -292,7 +292,7 @@ struct json_object *render_info_json(const struct ptwalk_info *info, const char 
 	struct json_object *o = json_object_new_object();
 	struct json_object *sizes = json_object_new_array();
 	struct json_object *feats = json_object_new_array();
-	char buf[16];
+	char buf[24];
 	unsigned int bit;
 
 	json_object_object_add(o, "version", json_object_new_string(PTWALK_VERSION));
