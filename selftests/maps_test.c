@@ -61,18 +61,18 @@ static void build_layout(struct layout *l, bool with_wx)
 
 	memset(l, 0, sizeof(*l));
 	l->small = map_anon(128 * SZ_4K, PROT_READ | PROT_WRITE, 0);
-	madvise(l->small, 128 * SZ_4K, MADV_NOHUGEPAGE);
+	thp_advise(l->small, 128 * SZ_4K, MADV_NOHUGEPAGE);
 	for (i = 0; i < 64; i++)
 		l->small[i * SZ_4K] = 1;
 	l->thp = mmap_aligned(2 * SZ_2M, SZ_2M, 0);
 	madvise(l->thp, 2 * SZ_2M, MADV_HUGEPAGE);
 	memset(l->thp, 2, 2 * SZ_2M);
 	l->zero = map_anon(16 * SZ_4K, PROT_READ | PROT_WRITE, 0);
-	madvise(l->zero, 16 * SZ_4K, MADV_NOHUGEPAGE);
+	thp_advise(l->zero, 16 * SZ_4K, MADV_NOHUGEPAGE);
 	for (i = 0; i < 16; i++)
 		(void)*(volatile char *)(l->zero + i * SZ_4K);
 	l->swapped = map_anon(32 * SZ_4K, PROT_READ | PROT_WRITE, 0);
-	madvise(l->swapped, 32 * SZ_4K, MADV_NOHUGEPAGE);
+	thp_advise(l->swapped, 32 * SZ_4K, MADV_NOHUGEPAGE);
 	memset(l->swapped, 3, 32 * SZ_4K);
 	madvise(l->swapped, 32 * SZ_4K, MADV_PAGEOUT);
 	l->hugetlb = map_anon(2 * SZ_2M, PROT_READ | PROT_WRITE, MAP_HUGETLB | MAP_HUGE_2MB);
@@ -90,7 +90,7 @@ static void build_layout(struct layout *l, bool with_wx)
 		close(fd);
 	l->none = map_anon(64 << 20, PROT_NONE, MAP_NORESERVE);
 	l->sliced = map_anon(3 * SZ_1G, PROT_READ | PROT_WRITE, MAP_NORESERVE);
-	madvise(l->sliced, 3 * SZ_1G, MADV_NOHUGEPAGE);
+	thp_advise(l->sliced, 3 * SZ_1G, MADV_NOHUGEPAGE);
 	for (i = 0; l->sliced && i < 12; i++)
 		l->sliced[i * (SZ_1G / 4)] = 1;
 	if (with_wx) {
@@ -113,7 +113,7 @@ static int freeze_child(struct frozen *f, bool with_wx, struct layout *l)
 	char c;
 
 	cow = map_anon(16 * SZ_4K, PROT_READ | PROT_WRITE, 0);
-	if (!cow || madvise(cow, 16 * SZ_4K, MADV_NOHUGEPAGE))
+	if (!cow || thp_advise(cow, 16 * SZ_4K, MADV_NOHUGEPAGE))
 		return -1;
 	memset(cow, 5, 16 * SZ_4K);
 	if (pipe(ready) || pipe(hold))
@@ -406,6 +406,11 @@ TEST_F(maps, built_mappings)
 	ASSERT_NE(NULL, s);
 	EXPECT_EQ(s->thp * SZ_2M, s->resident[PTWALK_PS_2M]);
 	EXPECT_EQ(s->thp, s->pte_deposited);
+	if (!have_thp()) {
+		/* no CONFIG_TRANSPARENT_HUGEPAGE: the 4M are 4K pages */
+		EXPECT_EQ(0, s->thp);
+		EXPECT_EQ(2 * SZ_2M, s->resident[PTWALK_PS_4K]);
+	}
 	TH_LOG("THP VMA: %llu THPs", (unsigned long long)s->thp);
 	s = find_stats(self->s, self->n, l->hugetlb);
 	if (s) {

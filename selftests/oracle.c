@@ -103,6 +103,18 @@ void *mmap_aligned(size_t size, size_t align, int extra_flags)
 	return (void *)p;
 }
 
+bool have_thp(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0;
+}
+
+int thp_advise(void *p, size_t len, int advice)
+{
+	if (advice == MADV_NOHUGEPAGE && !have_thp())
+		return 0;
+	return madvise(p, len, advice);
+}
+
 bool have_swap(void)
 {
 	char line[256];

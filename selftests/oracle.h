@@ -54,6 +54,15 @@ uint64_t leaf_flags(const struct ptwalk_xlate *x);
 /* a swap device is on (the guest's zram0) */
 bool have_swap(void);
 
+/* the kernel has THP (Debian's RT kernels have no CONFIG_TRANSPARENT_HUGEPAGE) */
+bool have_thp(void);
+/*
+ * madvise(@advice) for MADV_HUGEPAGE/MADV_NOHUGEPAGE; without THP there is
+ * nothing to opt out of, so MADV_NOHUGEPAGE succeeds (MADV_HUGEPAGE still
+ * fails: a test that needs THP must SKIP on such a kernel).
+ */
+int thp_advise(void *p, size_t len, int advice);
+
 /* mmap @size bytes aligned to @align (anonymous private, PROT_READ|WRITE). */
 void *mmap_aligned(size_t size, size_t align, int extra_flags);
 

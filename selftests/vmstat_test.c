@@ -256,7 +256,7 @@ static void *toucher(void *arg)
 
 	(void)arg;
 	if (p != MAP_FAILED) {
-		madvise(p, len, MADV_NOHUGEPAGE);
+		thp_advise(p, len, MADV_NOHUGEPAGE);
 		for (i = 0; i < len; i += SZ_4K)
 			p[i] = 1;
 	}
@@ -470,7 +470,7 @@ TEST_F(vm, trace_counts_faults_by_vma)
 	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, thp_advise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
 	/* ready first: the child's own post-fork faults fall before the trace */
 	pid = phased_child(p, npages, PAGES_NONE, PAGES_WRITE, ready, go);
 	ASSERT_LE(0, pid);
@@ -521,7 +521,7 @@ TEST_F(vm, trace_protection_faults)
 	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, thp_advise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
 	pid = phased_child(p, npages, PAGES_READ, PAGES_WRITE, ready, go);
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
@@ -637,7 +637,7 @@ TEST_F(vm, trace_major_faults_from_swap)
 	p = mmap(NULL, npages * SZ_4K, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, madvise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, thp_advise(p, npages * SZ_4K, MADV_NOHUGEPAGE));
 	pid = phased_child(p, npages, PAGES_WRITE_PAGEOUT, PAGES_READ, ready, go);
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
