@@ -12,11 +12,19 @@ build=${BUILD:-$top/build}
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 timeout_s=${PTWALK_GUEST_TIMEOUT:-900}
 mapfile -t kvers < "$kdir/versions"
-k61=${kvers[0]}
-k612=${kvers[1]}
+# versions has one KVER a line (install-deps.sh): each lane's by its series
+kpick() { # ERE
+	printf '%s\n' "${kvers[@]}" | grep -E "$1" | sed -n 1p | grep . || echo "no-kernel-$1"
+}
+k61=$(kpick '^6\.1\.[0-9]+-[0-9]+-amd64$')
+k612=$(kpick '^6\.12\.[^-]+-amd64$')
+k7=$(kpick '^7\.[^-]+-amd64$')
+k61rt=$(kpick '^6\.1\.[0-9]+-[0-9]+-rt-amd64$')
+k612rt=$(kpick '^6\.12\.[^-]+-rt-amd64$')
 
 # lane name, kernel, extra command line
-all_lanes=("6.1-5level $k61 " "6.1-4level $k61 no5lvl" "6.12-5level $k612 ")
+all_lanes=("6.1-5level $k61 " "6.1-4level $k61 no5lvl" "6.12-5level $k612 "
+	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 " "6.1-rt $k61rt " "6.12-rt $k612rt ")
 lanes=()
 if [ $# -gt 0 ]; then
 	for want in "$@"; do
