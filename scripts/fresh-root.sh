@@ -139,6 +139,9 @@ inner='
 set -e
 root=$1 share_apt=$2 apt_cache=$3
 shift 3
+# the root a mount of its own, as / is on a booted machine (unshare
+# --propagation, as scripts use it, fails on a plain folder)
+mount --bind "$root" "$root"
 mount --rbind /dev "$root/dev"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
