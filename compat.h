@@ -18,9 +18,14 @@
 #include <linux/swapops.h>
 #include <linux/vmstat.h>
 #include <linux/ptwalk.h>
-/* non-present entries are decoded by softleaf_* where this header exists */
-#if __has_include("linux/leafops.h")
-#include <linux/leafops.h>
+/*
+ * Kernels with <linux/leafops.h> (7.3) decode non-present entries by
+ * softleaf_*; their <linux/mm_inline.h> includes it, so its include guard
+ * tells (sparse 0.6.4 has no __has_include).  Should a kernel stop doing
+ * so, the swapops branch below fails to build: never a silent misdecode.
+ */
+#include <linux/mm_inline.h>
+#ifdef _LINUX_LEAFOPS_H
 #define PTW_HAVE_SOFTLEAF
 #endif
 
