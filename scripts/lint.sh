@@ -25,11 +25,19 @@ while read -r k; do
 	mkdir -p "$d"
 	cp Kbuild *.c *.h "$d/"
 	cp -r include "$d/"
-	out=$(scripts/kmake.sh "$k" "$d" C=2 W=1 modules 2>&1 | grep -E 'warning:|error:' || true)
+	all=$(scripts/kmake.sh "$k" "$d" C=2 W=1 modules 2>&1) || { echo "$all"; exit 1; }
+	out=$(echo "$all" | grep -E 'warning:|error:' || true)
 	if [ -n "$out" ]; then
 		echo "$out"
 		echo "sparse: $k: findings" >&2
 		exit 1
+	fi
+	# Kbuild turns C=2 off when its checker test fails: 7.x headers need a
+	# sparse newer than any Debian ships (0.6.4 cannot parse
+	# __typeof_unqual__), and Debian's 7.3 headers lack checker-valid.sh.
+	if echo "$all" | grep -qE 'is not available or not up to date|checker-valid.sh'; then
+		echo "sparse $k: NOT RUN (no sparse can check these headers; W=1 only)"
+		continue
 	fi
 	echo "sparse $k: clean"
 done < "$kdir/versions"
