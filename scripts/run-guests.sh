@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot one QEMU guest per lane (Debian 6.1 5-level, 6.1 4-level, 6.12
-# 5-level) with the busybox initramfs from build/, run MODE in it, and
-# judge each lane by its TAP and its whole dmesg.
-#   scripts/run-guests.sh check|demo [LANE...]
+# Boot one guest per lane (QEMU: Debian 6.1 5-level, 6.1 4-level, 6.12
+# 5-level with the busybox initramfs from build/; vng: 6.1-vng, 6.12-vng
+# or KVER-vng under virtme-ng), run MODE in it, and judge each lane by its
+# TAP and its whole dmesg.
+#   scripts/run-guests.sh check|demo|bench [LANE...]
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-check}
@@ -11,6 +12,7 @@ shift || true
 build=${BUILD:-$top/build}
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 timeout_s=${PTWALK_GUEST_TIMEOUT:-900}
+vngdir=${PTWALK_VNG_KERNELS:-/var/cache/ptwalk/vng}
 mapfile -t kvers < "$kdir/versions"
 # versions has one KVER a line (install-deps.sh): each lane's by its series
 kpick() { # ERE
@@ -22,15 +24,24 @@ k7=$(kpick '^7\.[^-]+-amd64$')
 k61rt=$(kpick '^6\.1\.[0-9]+-[0-9]+-rt-amd64$')
 k612rt=$(kpick '^6\.12\.[^-]+-rt-amd64$')
 
-# lane name, kernel, extra command line
-all_lanes=("6.1-5level $k61 " "6.1-4level $k61 no5lvl" "6.12-5level $k612 "
-	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 " "6.1-rt $k61rt " "6.12-rt $k612rt ")
+# lane name, kernel, runner, extra command line.  The QEMU lanes boot the
+# busybox initramfs; the vng lanes boot the same kernels under virtme-ng on
+# the host's root (scripts/vng-check.sh).  Both run scripts/guest-init and
+# are judged by judge() below.  Without LANE arguments: the QEMU lanes.
+all_lanes=("6.1-5level $k61 qemu " "6.1-4level $k61 qemu no5lvl" "6.12-5level $k612 qemu "
+	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu ")
+vng_lanes=("6.1-vng $k61 vng " "6.12-vng $k612 vng ")
 lanes=()
 if [ $# -gt 0 ]; then
 	for want in "$@"; do
-		for l in "${all_lanes[@]}"; do
-			[ "${l%% *}" = "$want" ] && lanes+=("$l")
+		found=
+		for l in "${all_lanes[@]}" "${vng_lanes[@]}"; do
+			[ "${l%% *}" = "$want" ] && lanes+=("$l") && found=1
 		done
+		# KVER-vng: any other kernel vng can boot (vng-check.sh KVER)
+		[ -z "$found" ] && [ "${want%-vng}" != "$want" ] &&
+			lanes+=("$want ${want%-vng} vng ") && found=1
+		[ -n "$found" ] || { echo "run-guests: unknown lane $want" >&2; exit 2; }
 	done
 else
 	lanes=("${all_lanes[@]}")
@@ -40,31 +51,74 @@ fi
 # Lines in a guest's dmesg that fail a lane.
 bad_re='BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|lockdep|rcu_sched self-detected stall|rcu: INFO: rcu_|detected stall|general protection fault|Kernel panic|kernel BUG'
 
-mkdir -p "$build/logs"
-total_pass=0 total_fail=0 total_skip=0 lane_fail=0
-for lane in "${lanes[@]}"; do
-	read -r name kver extra <<<"$lane"
-	log=$build/logs/$name.log
-	append="console=ttyS0 panic=-1 quiet loglevel=4 transparent_hugepage=madvise"
+# The kernel command line of every lane: THP madvise, hugetlb pages
+# reserved at boot (one 1G, sixteen 2M), the mode for guest-init.
+guest_append() { # extra
+	local a="panic=-1 transparent_hugepage=madvise"
 	# the benchmark wants the memory the hugetlb tests would reserve
-	[ "$mode" = bench ] || append+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16"
-	append+=" ptwalk_mode=$mode $extra"
-	printf '%-12s %-24s booting...\n' "$name" "$kver"
-	start=$(date +%s)
+	[ "$mode" = bench ] || a+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16"
+	echo "$a ptwalk_mode=$mode $1"
+}
+
+# run_qemu KVER EXTRA LOG: the busybox initramfs guest, serial on LOG.
+run_qemu() {
 	timeout --foreground -k 10 "$timeout_s" \
 		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 3G -no-reboot \
 		-display none -monitor none -serial stdio \
-		-kernel "$kdir/vmlinuz-$kver" -initrd "$build/initramfs.cpio.gz" \
-		-append "$append" < /dev/null > "$log" 2>&1
-	rc=$?
-	secs=$(( $(date +%s) - start ))
-	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+		-kernel "$kdir/vmlinuz-$1" -initrd "$build/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet loglevel=4 $(guest_append "$2")" < /dev/null > "$3" 2>&1
+}
+
+# run_vng KVER EXTRA LOG: virtme-ng on the host's root; guest-init's output
+# on LOG, vng's own errors on LOG.console.  This project's kernels are
+# unpacked by scripts/install-vng.sh into $vngdir/KVER: boot/vmlinuz-KVER
+# beside lib/modules/KVER.  vng links a tree found beside the image into
+# the guest's /lib/modules (virtme_link_mods), so the host's /lib/modules
+# is neither used nor written.  virtme-init puts a tmpfs over /var/cache,
+# so that tree is shared back in read-only (--rodir).  Any other kernel:
+# /boot/vmlinuz-KVER with the root's /lib/modules/KVER (installed).  The
+# module: build/mod/KVER (make modules) or build/module/KVER (make module).
+run_vng() {
+	local k=$1 kimg share=() ko
+	command -v vng > /dev/null || "$top/scripts/install-vng.sh" || return 1
+	if printf '%s\n' "${kvers[@]}" | grep -qxF -- "$k"; then
+		"$top/scripts/install-vng.sh" "$k" || return 1
+	fi
+	if [ -e "$vngdir/$k/boot/vmlinuz-$k" ]; then
+		kimg=$vngdir/$k/boot/vmlinuz-$k
+		share=(--rodir "$vngdir")
+	elif [ -e "/boot/vmlinuz-$k" ]; then
+		kimg=/boot/vmlinuz-$k
+	else
+		echo "run-guests: no kernel $k (scripts/install-vng.sh $k)" > "$3"
+		return 1
+	fi
+	ko=$build/mod/$k/ptwalk.ko
+	[ -e "$ko" ] || ko=$build/module/$k/ptwalk.ko
+	[ -e "$ko" ] || { echo "run-guests: no ptwalk.ko for $k in $build" > "$3"; return 1; }
+	# TCG and the machine of the QEMU lanes, unless PTWALK_VNG_KVM=1:
+	# -cpu max has LA57; vng's q35 keeps only 2G below 4G, where the
+	# initrd and early allocations leave no free gigabyte for the 1G page.
+	local kvm=--disable-kvm
+	[ "${PTWALK_VNG_KVM:-0}" = 1 ] && kvm=
+	# timeout without --foreground signals its whole process group: vng
+	# runs QEMU under a shell and a second Python, which TERM alone leaves.
+	(cd / && timeout -k 10 "$timeout_s" \
+		vng --run "$kimg" $kvm --force-9p --cpus 2 --memory 3G \
+		--qemu-opts="-cpu max -machine pc" "${share[@]}" --append "$(guest_append "$2")" \
+		--exec "ptwalk_runner=vng ptwalk_mode=$mode PTWALK_KO='$ko' PTWALK_BIN='$build/bin' PTWALK_TOP='$top' sh '$top/scripts/guest-init'" \
+		< /dev/null > "$3" 2> "$3.console")
+}
+
+# judge LOG RC: set status, pass, fail, skip and problems from a lane's log
+judge() {
+	local log=$1 rc=$2 kmsgs
 	pass=$(grep -cE '^ok [0-9]+ ' "$log")
 	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$log")
 	fail=$(grep -cE '^not ok [0-9]+ ' "$log")
 	pass=$((pass - skip))
 	problems=()
-	[ $rc -eq 124 ] && problems+=("timeout after ${timeout_s}s")
+	[ "$rc" -eq 124 ] && problems+=("timeout after ${timeout_s}s")
 	grep -q 'PTWALK-GUEST module loaded' "$log" || problems+=("module did not load")
 	grep -q 'PTWALK-GUEST dmesg end' "$log" || problems+=("guest did not finish")
 	if [ "$mode" = check ]; then
@@ -78,6 +132,33 @@ for lane in "${lanes[@]}"; do
 		awk -v lane="$name" '/^#  RUN /{buf=""} {buf=buf "    " lane ": " $0 "\n"}
 			/^not ok /{printf "%s", buf; buf=""}' "$log" | grep -v ': ok [0-9]'
 	fi
+	if [ ${#problems[@]} -eq 0 ] && [ "$fail" -eq 0 ]; then
+		status=PASS
+	else
+		status=FAIL
+		# A lane that died without TAP still counts as a failure.
+		[ "$fail" -eq 0 ] && fail=1
+	fi
+}
+
+mkdir -p "$build/logs"
+total_pass=0 total_fail=0 total_skip=0 lane_fail=0
+for lane in "${lanes[@]}"; do
+	read -r name kver runner extra <<<"$lane"
+	log=$build/logs/$name.log
+	printf '%-12s %-24s booting...\n' "$name" "$kver"
+	start=$(date +%s)
+	"run_$runner" "$kver" "$extra" "$log"
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+	judge "$log" "$rc"
+	# vng returns guest-init's status (0): anything else is vng failing
+	[ "$runner" = vng ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && {
+		problems+=("vng exited $rc (see $log.console)")
+		[ "$status" = FAIL ] || fail=1
+		status=FAIL
+	}
 	# demo: the guest's own checks; its files (maps.svg, every output in
 	# full) copied out of the log to $build/demo/, the SVG parsed here too
 	if [ "$mode" = demo ]; then
@@ -95,15 +176,12 @@ for lane in "${lanes[@]}"; do
 		elif ! xml=$(xmllint --noout "$build/demo/maps.svg" 2>&1); then
 			problems+=("maps.svg is not well-formed: $(echo "$xml" | head -n 1)")
 		fi
+		if [ ${#problems[@]} -gt 0 ]; then
+			[ "$status" = FAIL ] || fail=1
+			status=FAIL
+		fi
 	fi
-	if [ ${#problems[@]} -eq 0 ] && [ "$fail" -eq 0 ]; then
-		status=PASS
-	else
-		status=FAIL
-		lane_fail=$((lane_fail + 1))
-		# A lane that died without TAP still counts as a failure.
-		[ "$fail" -eq 0 ] && fail=1
-	fi
+	[ "$status" = FAIL ] && lane_fail=$((lane_fail + 1))
 	counts=""
 	[ "$mode" = check ] && counts="$pass passed, $fail failed, $skip skipped  "
 	printf '%-12s %-24s %s  %s%ds  %s\n' "$name" "$kver" "$status" "$counts" \

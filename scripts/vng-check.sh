@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Run the selftests under virtme-ng instead of the busybox guest:
-#   scripts/vng-check.sh KVER     (after `make all`; needs vng on PATH)
-# The host's root filesystem is shared read-only into the guest, so the
-# static binaries and the module come straight from build/.
+# The selftests under virtme-ng, one lane per kernel, run by the same
+# scripts/guest-init and judged as the QEMU lanes (scripts/run-guests.sh):
+#   scripts/vng-check.sh            the 6.1-vng and 6.12-vng lanes (make all first)
+#   scripts/vng-check.sh KVER...    any kernels vng can boot: this project's
+#                                   (kernels/versions) or installed ones
+#                                   (/boot/vmlinuz-KVER, /lib/modules/KVER)
+# With KVERs it builds what is missing first: the tools and tests in
+# build/bin, and ptwalk.ko against /lib/modules/KVER/build (make module).
+# Installs vng from Debian trixie when it is not on PATH (install-vng.sh).
+# Ends with "N passed, N failed, N skipped"; exits non-zero on any failure.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-k=${1:?usage: vng-check.sh KVER}
-kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
-command -v vng >/dev/null || { echo "vng-check: virtme-ng (vng) is not installed" >&2; exit 1; }
-exec vng --run "$kdir/vmlinuz-$k" --user root --memory 3G --cpus 2 \
-	--append "transparent_hugepage=madvise hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16" \
-	--exec "insmod $top/build/mod/$k/ptwalk.ko && PATH=$top/build/bin:\$PATH $top/build/bin/ptwalk_test; rc=\$?; rmmod ptwalk; dmesg | grep -E 'BUG:|WARNING:|Oops' && exit 1; exit \$rc"
+build=${BUILD:-$top/build}
+command -v vng > /dev/null || "$top/scripts/install-vng.sh"
+[ $# -eq 0 ] && exec "$top/scripts/run-guests.sh" check 6.1-vng 6.12-vng
+
+# -o deps: build only, no apt (the machine may not be Debian's)
+make -s -C "$top" -o deps BUILD="$build" tools
+lanes=()
+for k in "$@"; do
+	[ -e "$build/mod/$k/ptwalk.ko" ] || [ -e "$build/module/$k/ptwalk.ko" ] ||
+		make -s -C "$top" BUILD="$build" KVER="$k" module
+	lanes+=("$k-vng")
+done
+exec "$top/scripts/run-guests.sh" check "${lanes[@]}"
