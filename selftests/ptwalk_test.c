@@ -263,6 +263,78 @@ TEST_F(ptw, huge_zero_page)
 	EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
 }
 
+#define MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+
+/* The selected word of a sysfs choice ("always [madvise] never"), or "". */
+static void sysfs_choice(const char *path, char *buf, size_t len)
+{
+	char line[128] = "", *a, *b;
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
+		*b = 0;
+		snprintf(buf, len, "%s", a + 1);
+	}
+	fclose(f);
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/*
+ * Multi-size THP (6.8+): with 64K folios on, anonymous memory in a region
+ * too small for a PMD gets order-4 folios mapped by PTEs.  Each address
+ * must give its folio's order at the PTE level, and kpageflags must agree
+ * on compound head and tail; the folio is naturally aligned in both va and
+ * pa.  A 4K page where the allocation fell back is fine, none at all not.
+ */
+TEST_F(ptw, mthp_64k)
+{
+	const size_t folio = 64 * 1024, len = 16 * folio;	/* 1M: no PMD fits */
+	char old[32];
+	int i, large = 0;
+	char *p;
+
+	sysfs_choice(MTHP_64K, old, sizeof(old));
+	if (!old[0])
+		SKIP(return, "no multi-size THP (kernel before 6.8, or without THP)");
+	ASSERT_EQ(0, sysfs_write(MTHP_64K, "always"));
+	p = mmap_aligned(len, folio, 0);
+	ASSERT_NE(NULL, p);
+	memset(p, 7, len);
+	for (i = 0; i < (int)(len / SZ_4K); i++) {
+		uint64_t kf;
+
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_EQ(PTWALK_LEVEL_PTE, self->x.leaf_level);
+		EXPECT_EQ(SZ_4K, self->x.page_size);
+		EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind);
+		if (self->x.page.order == 0)
+			continue;
+		large++;
+		EXPECT_EQ(4, self->x.page.order);
+		EXPECT_TRUE(self->x.page.flags & PF(THP));
+		EXPECT_EQ(i & 15, (int)(self->x.pfn & 15));
+		kf = kpageflags(self->x.pfn - (i & 15));
+		EXPECT_TRUE(kpf(kf, KPF_COMPOUND_HEAD));
+	}
+	sysfs_write(MTHP_64K, old);
+	EXPECT_LT(0, large) TH_LOG("no 64K folio at all: mTHP was not used");
+	TH_LOG("%d of %zu pages in 64K folios", large, len / SZ_4K);
+	munmap(p, len);
+}
+
 static void check_hugetlb(struct __test_metadata *_metadata, int fd,
 			  size_t size, int flag, int level)
 {
