@@ -41,7 +41,7 @@ BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_b
 	      $(TESTS:%=$(BUILD)/bin/%)
 
 .PHONY: module install uninstall dkms-source all deps modules tools initramfs demo check \
-	bench lint clean
+	bench lint clean check-vng
 
 # The machine's own kernel: no QEMU, no apt.
 module: $(BUILD)/bin/ptwalk
@@ -114,6 +114,10 @@ demo: all
 check: all lint
 	@scripts/install-check.sh
 	@scripts/run-guests.sh check
+
+# the selftests under virtme-ng (vng from trixie): VNG_KERNELS=KVER... for others
+check-vng: all
+	@scripts/vng-check.sh $(VNG_KERNELS)
 
 bench: all
 	@scripts/run-guests.sh bench

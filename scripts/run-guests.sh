@@ -99,13 +99,15 @@ run_vng() {
 	# TCG and the machine of the QEMU lanes, unless PTWALK_VNG_KVM=1:
 	# -cpu max has LA57; vng's q35 keeps only 2G below 4G, where the
 	# initrd and early allocations leave no free gigabyte for the 1G page.
+	# -nodefaults: no floppy, IDE or CD-ROM for virtme-init's udev to
+	# load drivers for over 9p (about 10 s of the boot).
 	local kvm=--disable-kvm
 	[ "${PTWALK_VNG_KVM:-0}" = 1 ] && kvm=
 	# timeout without --foreground signals its whole process group: vng
 	# runs QEMU under a shell and a second Python, which TERM alone leaves.
 	(cd / && timeout -k 10 "$timeout_s" \
 		vng --run "$kimg" $kvm --force-9p --cpus 2 --memory 3G \
-		--qemu-opts="-cpu max -machine pc" "${share[@]}" --append "$(guest_append "$2")" \
+		--qemu-opts="-cpu max -machine pc -nodefaults" "${share[@]}" --append "$(guest_append "$2")" \
 		--exec "ptwalk_runner=vng ptwalk_mode=$mode PTWALK_KO='$ko' PTWALK_BIN='$build/bin' PTWALK_TOP='$top' sh '$top/scripts/guest-init'" \
 		< /dev/null > "$3" 2> "$3.console")
 }
