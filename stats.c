@@ -103,8 +103,11 @@ static void count_resident(struct stats_walk *w, const struct ptw_entry *e,
 {
 	struct ptwalk_vma_stats *s = w->s;
 	int nid = page_to_nid(e->page);
+	/* a snapshot under the entry's lock, as ptw_read_page() takes it */
+	unsigned int order = folio_order(page_folio(e->page));
 
 	s->resident[size_index(e->size)] += bytes;
+	s->resident_folio[min_t(unsigned int, order, PTWALK_NR_FOLIO_ORDERS - 1)] += bytes;
 	if (e->kind == PTWALK_KIND_HUGETLB)
 		s->hugetlb += bytes;
 	if (e->kind == PTWALK_KIND_THP && e->level == PTWALK_LEVEL_PMD)
@@ -254,6 +257,8 @@ void ptw_vma_stats_add(struct ptwalk_vma_stats *t, const struct ptwalk_vma_stats
 
 	for (i = 0; i < PTWALK_NR_PS; i++)
 		t->resident[i] += s->resident[i];
+	for (i = 0; i < PTWALK_NR_FOLIO_ORDERS; i++)
+		t->resident_folio[i] += s->resident_folio[i];
 	t->thp += s->thp;
 	t->hugetlb += s->hugetlb;
 	t->zero += s->zero;

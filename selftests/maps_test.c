@@ -352,6 +352,9 @@ TEST_F(maps, every_vma_matches_smaps_and_pagemap)
 		for (j = 0; j < PTWALK_MAX_NODES; j++)
 			nodes += s->node[j];
 		EXPECT_EQ(resident(s), nodes);
+		for (j = 0, nodes = 0; j < PTWALK_NR_FOLIO_ORDERS; j++)
+			nodes += s->resident_folio[j];
+		EXPECT_EQ(resident(s), nodes) TH_LOG("%s: by folio size", s->vma.name);
 		ASSERT_EQ(sm[i].start, s->vma.start);
 		ASSERT_EQ(sm[i].end, s->vma.end);
 		/* smaps leaves hugetlb out of Rss */
@@ -406,6 +409,7 @@ TEST_F(maps, built_mappings)
 	ASSERT_NE(NULL, s);
 	EXPECT_EQ(s->thp * SZ_2M, s->resident[PTWALK_PS_2M]);
 	EXPECT_EQ(s->thp, s->pte_deposited);
+	EXPECT_EQ(s->thp * SZ_2M, s->resident_folio[9]);
 	if (!have_thp()) {
 		/* no CONFIG_TRANSPARENT_HUGEPAGE: the 4M are 4K pages */
 		EXPECT_EQ(0, s->thp);
@@ -416,6 +420,7 @@ TEST_F(maps, built_mappings)
 	if (s) {
 		EXPECT_EQ(2 * SZ_2M, s->hugetlb);
 		EXPECT_EQ(2 * SZ_2M, s->resident[PTWALK_PS_2M]);
+		EXPECT_EQ(2 * SZ_2M, s->resident_folio[9]);
 		EXPECT_EQ(0, s->thp);
 	}
 	s = find_stats(self->s, self->n, l->sliced);
@@ -709,6 +714,51 @@ TEST(pagetable_wx_audit_passes)
 	ASSERT_LT(0, n);
 	EXPECT_NE(NULL, strstr(big, "\nChecked W+X mappings: passed, 0 W+X pages\n"));
 	EXPECT_EQ(NULL, strstr(big, " W+X  "));
+}
+
+/*
+ * Resident bytes by folio size with 64K multi-size THP on (6.8+): a VMA
+ * of 64K folios mapped by PTEs, against the folio sizes kpageflags gives
+ * (compound head and tails) for every page pagemap shows present.
+ */
+TEST(resident_by_folio_size_mthp)
+{
+	const size_t len = 16 * 64 * 1024;	/* 1M: no PMD fits */
+	uint64_t want[PTWALK_NR_FOLIO_ORDERS] = { 0 }, va, pm, n;
+	struct ptwalk_vma_stats s;
+	int fd = ptw_open(), o;
+	char old[32];
+	char *p;
+
+	ASSERT_LE(0, fd);
+	sysfs_choice(MTHP_64K, old, sizeof(old));
+	if (!old[0])
+		SKIP(return, "no multi-size THP (kernel before 6.8, or without THP)");
+	ASSERT_EQ(0, sysfs_write(MTHP_64K, "always"));
+	/* MAP_NORESERVE: a VMA of its own, merged with no other */
+	p = mmap_aligned(len, 64 * 1024, MAP_NORESERVE);
+	ASSERT_NE(NULL, p);
+	memset(p, 9, len);
+	sysfs_write(MTHP_64K, old);
+	ASSERT_EQ(1, maps(fd, getpid(), (uintptr_t)p, &s, 1, NULL));
+	ASSERT_EQ((uintptr_t)p, s.vma.start) TH_LOG("VMA %#llx-%#llx",
+		(unsigned long long)s.vma.start, (unsigned long long)s.vma.end);
+	for (va = s.vma.start; va < s.vma.end; va += SZ_4K) {
+		pm = pagemap_entry(getpid(), va);
+		if (!(pm & PM_PRESENT))
+			continue;
+		n = folio_pages(pm & PM_PFN_MASK);
+		for (o = 0; o < PTWALK_NR_FOLIO_ORDERS - 1 && (1ULL << o) < n; o++)
+			;
+		want[o] += SZ_4K;
+	}
+	for (o = 0; o < PTWALK_NR_FOLIO_ORDERS; o++)
+		EXPECT_EQ(want[o], s.resident_folio[o]) TH_LOG("order %d", o);
+	EXPECT_LT(0, want[4]) TH_LOG("no 64K folio at all: mTHP was not used");
+	TH_LOG("64K folios %llu KiB, 4K pages %llu KiB", (unsigned long long)want[4] / 1024,
+	       (unsigned long long)want[0] / 1024);
+	munmap(p, len);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

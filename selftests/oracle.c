@@ -115,6 +115,44 @@ int thp_advise(void *p, size_t len, int advice)
 	return madvise(p, len, advice);
 }
 
+/* The selected word of a sysfs choice ("always [madvise] never"), or "". */
+void sysfs_choice(const char *path, char *buf, size_t len)
+{
+	char line[128] = "", *a, *b;
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
+		*b = 0;
+		snprintf(buf, len, "%s", a + 1);
+	}
+	fclose(f);
+}
+
+int sysfs_write(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+uint64_t folio_pages(uint64_t pfn)
+{
+	uint64_t head = pfn, n = 1;
+
+	while (head && pfn - head < (1 << 18) && kpf(kpageflags(head), KPF_COMPOUND_TAIL))
+		head--;
+	while (n < (1 << 18) && kpf(kpageflags(head + n), KPF_COMPOUND_TAIL))
+		n++;
+	return n;
+}
+
 bool have_swap(void)
 {
 	char line[256];

@@ -63,6 +63,14 @@ bool have_thp(void);
  */
 int thp_advise(void *p, size_t len, int advice);
 
+/* 64K multi-size THP (6.8+): "always", "inherit", "madvise" or "never" */
+#define MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+/* The selected word of a sysfs choice ("always [madvise] never"), or "". */
+void sysfs_choice(const char *path, char *buf, size_t len);
+int sysfs_write(const char *path, const char *val);
+/* pages of the folio @pfn belongs to, by kpageflags' compound head/tail */
+uint64_t folio_pages(uint64_t pfn);
+
 /* mmap @size bytes aligned to @align (anonymous private, PROT_READ|WRITE). */
 void *mmap_aligned(size_t size, size_t align, int extra_flags);
 

@@ -263,35 +263,6 @@ TEST_F(ptw, huge_zero_page)
 	EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
 }
 
-#define MTHP_64K	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
-
-/* The selected word of a sysfs choice ("always [madvise] never"), or "". */
-static void sysfs_choice(const char *path, char *buf, size_t len)
-{
-	char line[128] = "", *a, *b;
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (!f)
-		return;
-	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
-		*b = 0;
-		snprintf(buf, len, "%s", a + 1);
-	}
-	fclose(f);
-}
-
-static int sysfs_write(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(val, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 /*
  * Multi-size THP (6.8+): with 64K folios on, anonymous memory in a region
  * too small for a PMD gets order-4 folios mapped by PTEs.  Each address

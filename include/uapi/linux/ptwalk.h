@@ -398,6 +398,8 @@ enum {
  * thp, tables[], tables_first[], pte_deposited and extents are counts;
  * resident[] + zero + swapped + none + other == vma.end - vma.start.
  */
+#define PTWALK_NR_FOLIO_ORDERS	19	/* 4K to 1G */
+
 struct ptwalk_vma_stats {
 	struct ptwalk_vma vma;
 	__u64 resident[PTWALK_NR_PS];	/* mapped to a struct page, zero page aside */
@@ -419,6 +421,14 @@ struct ptwalk_vma_stats {
 	__u64 largest_extent;	/* 0 with extents when PFNs are not visible */
 	__u64 node[PTWALK_MAX_NODES];	/* resident bytes per NUMA node */
 	__u64 node_other;	/* resident bytes on nodes >= PTWALK_MAX_NODES */
+	/*
+	 * resident[] again, by the size of the folio that maps each byte:
+	 * [order] for folios of 4K << order (multi-size THP: 16K..1M folios
+	 * mapped by PTEs; a PMD THP or hugetlb page is order 9, 1G order 18),
+	 * whether PTE- or PMD-mapped.  A caller whose (older) struct ends
+	 * before this field does not get it.
+	 */
+	__u64 resident_folio[PTWALK_NR_FOLIO_ORDERS];
 };
 
 /*
