@@ -143,8 +143,9 @@ static inline bool ptw_pte_swp_uffd_wp(pte_t pte)
 
 /*
  * What a non-present, non-empty entry holds, in the terms of
- * PTWALK_KIND_*: swap, migration, device private/exclusive, hwpoison or a
- * PTE marker, with the type and offset fields of the swap format.  Kernels
+ * PTWALK_KIND_*: swap, migration, device private/exclusive, hwpoison, a
+ * guard region or uffd-wp marker, or another PTE marker, with the type and
+ * offset fields of the swap format.  Kernels
  * with <linux/leafops.h> (7.3) decode such entries by softleaf_* and have
  * dropped the swp_entry_t predicates of <linux/swapops.h> used before.  x86 uses one format
  * for PTEs and PMDs, so a PMD's value decodes the same way.
@@ -171,6 +172,10 @@ static inline u8 ptw_nonpresent_kind(pte_t pte, u64 *type, u64 *offset)
 	case SOFTLEAF_HWPOISON:
 		return PTWALK_KIND_HWPOISON;
 	case SOFTLEAF_MARKER:
+		if (softleaf_is_guard_marker(entry))
+			return PTWALK_KIND_GUARD;
+		if (softleaf_is_uffd_wp_marker(entry))
+			return PTWALK_KIND_UFFD_WP;
 		return PTWALK_KIND_MARKER;
 	default:	/* SOFTLEAF_NONE for a non-empty entry: a type no one made */
 		return PTWALK_KIND_BAD;
@@ -190,8 +195,16 @@ static inline u8 ptw_nonpresent_kind(pte_t pte, u64 *type, u64 *offset)
 		return PTWALK_KIND_DEVICE_EXCLUSIVE;
 	if (is_hwpoison_entry(entry))
 		return PTWALK_KIND_HWPOISON;
-	if (is_pte_marker_entry(entry))
+	if (is_pte_marker_entry(entry)) {
+		/* guard markers came with 6.13: a macro where they exist */
+#ifdef PTE_MARKER_GUARD
+		if (pte_marker_get(entry) & PTE_MARKER_GUARD)
+			return PTWALK_KIND_GUARD;
+#endif
+		if (pte_marker_get(entry) & PTE_MARKER_UFFD_WP)
+			return PTWALK_KIND_UFFD_WP;
 		return PTWALK_KIND_MARKER;
+	}
 	return PTWALK_KIND_BAD;
 #endif
 }

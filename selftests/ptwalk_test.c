@@ -306,6 +306,51 @@ TEST_F(ptw, mthp_64k)
 	munmap(p, len);
 }
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL	102
+#define MADV_GUARD_REMOVE	103
+#endif
+#define PM_UFFD_WP		(1ULL << 57)
+#define PM_GUARD_REGION		(1ULL << 58)	/* pagemap has it since 6.15 */
+
+/*
+ * Guard regions (6.13+): MADV_GUARD_INSTALL puts a guard marker in each
+ * PTE, which must read as its own kind, against pagemap's guard bit where
+ * the kernel has one; MADV_GUARD_REMOVE leaves the entries empty again.
+ */
+TEST_F(ptw, guard_region)
+{
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	int i, guarded = 0, pm_guard = 0;
+
+	ASSERT_NE(NULL, p);
+	touch(p, NPAGES * SZ_4K);
+	if (madvise(p + 4 * SZ_4K, 8 * SZ_4K, MADV_GUARD_INSTALL)) {
+		munmap(p, NPAGES * SZ_4K);
+		SKIP(return, "no MADV_GUARD_INSTALL (kernel before 6.13)");
+	}
+	for (i = 0; i < NPAGES; i++) {
+		bool guard = i >= 4 && i < 12;
+		uint64_t pm = pagemap_entry(getpid(), (uintptr_t)p + i * SZ_4K);
+
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x));
+		ASSERT_EQ(0, self->x.error);
+		EXPECT_EQ(guard ? PTWALK_KIND_GUARD : PTWALK_KIND_NORMAL, self->x.kind);
+		EXPECT_EQ(!guard, self->x.present);
+		EXPECT_EQ(!guard, !!(pm & PM_PRESENT));
+		EXPECT_EQ(PTWALK_LEVEL_PTE, self->x.leaf_level);
+		guarded += self->x.kind == PTWALK_KIND_GUARD;
+		pm_guard += !!(pm & PM_GUARD_REGION);
+	}
+	/* a kernel with pagemap's guard bit must set it exactly there */
+	EXPECT_TRUE(pm_guard == 0 || pm_guard == guarded);
+	TH_LOG("%d guard PTEs; pagemap guard bit on %d", guarded, pm_guard);
+	ASSERT_EQ(0, madvise(p + 4 * SZ_4K, 8 * SZ_4K, MADV_GUARD_REMOVE));
+	ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + 5 * SZ_4K, &self->x));
+	EXPECT_EQ(PTWALK_KIND_NONE, self->x.kind);
+	munmap(p, NPAGES * SZ_4K);
+}
+
 static void check_hugetlb(struct __test_metadata *_metadata, int fd,
 			  size_t size, int flag, int level)
 {

@@ -55,8 +55,10 @@ enum {
 	PTWALK_KIND_DEVICE_PRIVATE = 10,
 	PTWALK_KIND_DEVICE_EXCLUSIVE = 11,
 	PTWALK_KIND_HWPOISON = 12,
-	PTWALK_KIND_MARKER = 13,
+	PTWALK_KIND_MARKER = 13,	/* another PTE marker (UFFDIO_POISON, swapin error) */
 	PTWALK_KIND_BAD = 14,
+	PTWALK_KIND_GUARD = 15,	/* guard region marker (MADV_GUARD_INSTALL, 6.13+) */
+	PTWALK_KIND_UFFD_WP = 16,	/* userfaultfd write-protect marker: no page yet */
 	PTWALK_NR_KINDS
 };
 

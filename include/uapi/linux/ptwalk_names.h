@@ -45,6 +45,8 @@ __attribute__((__unused__)) = {
 	[PTWALK_KIND_HWPOISON] = "hwpoison",
 	[PTWALK_KIND_MARKER] = "marker",
 	[PTWALK_KIND_BAD] = "bad",
+	[PTWALK_KIND_GUARD] = "guard",
+	[PTWALK_KIND_UFFD_WP] = "uffd-wp-marker",
 };
 
 static const char *const ptwalk_entry_flag_names[PTWALK_NR_ENTRY_FLAGS]
