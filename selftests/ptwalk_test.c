@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
+#include <sys/syscall.h>
 #include "kselftest_harness.h"
 #include "oracle.h"
 
@@ -348,6 +350,65 @@ TEST_F(ptw, guard_region)
 	ASSERT_EQ(0, madvise(p + 4 * SZ_4K, 8 * SZ_4K, MADV_GUARD_REMOVE));
 	ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + 5 * SZ_4K, &self->x));
 	EXPECT_EQ(PTWALK_KIND_NONE, self->x.kind);
+	munmap(p, NPAGES * SZ_4K);
+}
+
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+
+/*
+ * userfaultfd write-protection of a half-populated anonymous range with
+ * UFFD_FEATURE_WP_UNPOPULATED (6.4+): the empty PTEs get uffd-wp markers,
+ * the present ones the uffd-wp bit.  Both against pagemap's uffd-wp bit.
+ */
+TEST_F(ptw, uffd_wp_markers)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_PAGEFAULT_FLAG_WP,
+	};
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)p, .len = NPAGES * SZ_4K },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct uffdio_writeprotect wp = {
+		.range = reg.range, .mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+	int i, uffd, markers = 0;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, thp_advise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	touch(p, NPAGES * SZ_4K / 2);
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		if (uffd >= 0)
+			close(uffd);
+		munmap(p, NPAGES * SZ_4K);
+		SKIP(return, "no userfaultfd write-protect of unpopulated memory (before 6.4)");
+	}
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+	for (i = 0; i < NPAGES; i++) {
+		bool populated = i < NPAGES / 2;
+		uint64_t pm = pagemap_entry(getpid(), (uintptr_t)p + i * SZ_4K);
+
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x));
+		ASSERT_EQ(0, self->x.error);
+		EXPECT_TRUE(pm & PM_UFFD_WP) TH_LOG("page %d: pagemap %#llx", i,
+						    (unsigned long long)pm);
+		EXPECT_EQ(populated, self->x.present);
+		if (populated) {
+			EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind);
+			EXPECT_TRUE(leaf_flags(&self->x) & EF(UFFD_WP));
+		} else {
+			EXPECT_EQ(PTWALK_KIND_UFFD_WP, self->x.kind);
+			markers += self->x.kind == PTWALK_KIND_UFFD_WP;
+		}
+	}
+	TH_LOG("%d uffd-wp markers", markers);
+	close(uffd);
 	munmap(p, NPAGES * SZ_4K);
 }
 
