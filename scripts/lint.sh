@@ -41,3 +41,5 @@ while read -r k; do
 	fi
 	echo "sparse $k: clean"
 done < "$kdir/versions"
+# Options ptwalk can do without, all off: it must still build (W=1 clean).
+scripts/config-off-check.sh
