@@ -153,6 +153,10 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 			 PTWALK_FEAT_MAPS;
 	if (ptw_may_see_pfns(file))
 		info.features |= PTWALK_FEAT_PFN_VISIBLE;
+	if (ptw_have_thp())
+		info.features |= PTWALK_FEAT_THP;
+	if (ptw_have_fault_trace())
+		info.features |= PTWALK_FEAT_FAULT_TRACE;
 	info.user_va_end = ptw_user_va_end();
 	info.max_batch = PTWALK_MAX_BATCH;
 	info.xlate_size = sizeof(struct ptwalk_xlate);

@@ -210,6 +210,34 @@ static inline u8 ptw_nonpresent_kind(pte_t pte, u64 *type, u64 *offset)
 }
 
 /*
+ * With CONFIG_DEBUG_VM, mmap_assert_locked() is VM_BUG_ON_MM(), which
+ * calls dump_mm(): 6.1 does not export it (the module would not load:
+ * seen on a 6.1 DEBUG_VM build); upstream exported it in 2023, so 6.12 and
+ * later are taken to (Debian builds them without DEBUG_VM to check).
+ * Before: lockdep's assertion, and a warning of our own instead of a BUG.
+ */
+static inline void ptw_mmap_assert_locked(struct mm_struct *mm)
+{
+#if defined(CONFIG_DEBUG_VM) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	lockdep_assert_held(&mm->mmap_lock);
+	WARN_ON_ONCE(!rwsem_is_locked(&mm->mmap_lock));
+#else
+	mmap_assert_locked(mm);
+#endif
+}
+
+/* What GET_INFO reports present, where a config may leave it out. */
+static inline bool ptw_have_thp(void)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE);
+}
+
+static inline bool ptw_have_fault_trace(void)
+{
+	return IS_ENABLED(CONFIG_KRETPROBES);
+}
+
+/*
  * The vm events ptwalk reports, as entries of vmstat_ext.c's table.  Some
  * exist only with their config option (Debian's 6.1 RT kernel has neither
  * THP nor NUMA balancing): those are listed as absent, by name, and never

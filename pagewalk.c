@@ -524,7 +524,7 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	unsigned long addr = start;
 	int ret = 0;
 
-	mmap_assert_locked(mm);
+	ptw_mmap_assert_locked(mm);
 	while (addr < end && !ret) {
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= end) {

@@ -134,6 +134,8 @@ TEST_F(ptw, get_info)
 	EXPECT_EQ(sizeof(struct ptwalk_xlate), info.xlate_size);
 	EXPECT_EQ(PTWALK_MAX_BATCH, info.max_batch);
 	EXPECT_TRUE(info.features & PTWALK_FEAT_PFN_VISIBLE);
+	EXPECT_EQ(have_thp(), !!(info.features & PTWALK_FEAT_THP));
+	EXPECT_TRUE(info.features & PTWALK_FEAT_FAULT_TRACE);
 	EXPECT_TRUE(info.page_sizes & SZ_4K);
 	EXPECT_TRUE(info.page_sizes & SZ_2M);
 	/* Oracle for the paging depth: only 5-level honours a hint above 2^47. */

@@ -255,7 +255,7 @@ struct json_object *render_xlate_json(int pid, const struct ptwalk_xlate *x, int
 
 /* Names of PTWALK_FEAT_* bits, by bit number; unknown bits print as bitN. */
 static const char *const feature_names[] = {
-	"pfn-visible", "translate", "vmstat", "walk", "maps",
+	"pfn-visible", "translate", "vmstat", "walk", "maps", "thp", "fault-trace",
 };
 
 static const char *feature_name(unsigned int bit, char *buf, size_t len)
