@@ -723,6 +723,9 @@ TEST(debugfs_and_cli)
 	EXPECT_NE(NULL, strstr(buf, "with_boost: min "));
 	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/vmstat", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "pgfault "));
+	/* what the kernel's config lacks is listed absent, never left out silently */
+	EXPECT_EQ(!have_thp(), !!strstr(buf, "\nthp_fault_alloc absent (no CONFIG_TRANSPARENT_HUGEPAGE)\n"));
+	EXPECT_EQ(have_thp(), proc_vmstat("thp_fault_alloc") >= 0);
 	snprintf(cmd, sizeof(cmd), "echo %d > /sys/kernel/debug/ptwalk/target", getpid());
 	ASSERT_EQ(0, system(cmd));
 	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/faults", buf, sizeof(buf)));
