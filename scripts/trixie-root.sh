@@ -21,7 +21,7 @@ root_pkgs="make sparse ca-certificates xz-utils zstd kmod"
 in_root() {
 	unshare --mount --propagation private -- /bin/sh -c '
 		r=$1; b=$2; shift 2
-		mount -t proc proc "$r/proc" && mount --bind /dev "$r/dev" &&
+		mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
 		if [ -n "$b" ]; then mkdir -p "$r$b" && mount --bind "$b" "$r$b"; fi &&
 		exec chroot "$r" "$@"' sh "$root" "${PTWALK_BIND:-}" /usr/bin/env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
