@@ -469,33 +469,40 @@ static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 /*
  * Was the leaf entry for @addr present, as x86's PF_PROT bit would say of
  * a fault on it?  Only for a fault in progress on @mm, from a probe with
- * preemption off: the fault's mmap or VMA lock keeps the upper tables, and
- * a PTE table retracted meanwhile is freed by RCU only after we are done.
+ * IRQs off.  The fault's mmap or VMA lock keeps this mm's own page tables,
+ * but not an upper entry: a PUD pointing to a shared hugetlb PMD table is
+ * cleared by huge_pmd_unshare() under i_mmap_rwsem alone, and a PTE table
+ * may be retracted by khugepaged.  So, as GUP-fast does, each level is read
+ * once and the next table is found from that snapshot (the *_offset_lockless
+ * helpers), never by re-reading the entry.  A table unlinked meanwhile is
+ * freed only after an IPI or RCU grace period, which IRQs off hold back.
  * A PROT_NONE entry has _PAGE_PRESENT clear: the CPU saw it absent.
  */
 static bool leaf_present(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgdp = pgd_offset(mm, addr);
+	pgd_t pgd = READ_ONCE(*pgdp);
 	p4d_t *p4dp;
+	p4d_t p4d;
 	pud_t *pudp;
+	pud_t pud;
 	pmd_t *pmdp;
 	pmd_t pmd;
-	u64 val;
 
-	if (pgd_none(READ_ONCE(*pgdp)))
+	if (!pgd_present(pgd))
 		return false;
-	p4dp = p4d_offset(pgdp, addr);
-	if (p4d_none(READ_ONCE(*p4dp)))
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (!p4d_present(p4d))
 		return false;
-	pudp = pud_offset(p4dp, addr);
-	val = pud_val(READ_ONCE(*pudp));
-	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PSE))
-		return val & _PAGE_PRESENT;
-	pmdp = pmd_offset(pudp, addr);
+	pudp = pud_offset_lockless(p4dp, p4d, addr);
+	pud = READ_ONCE(*pudp);
+	if (!(pud_val(pud) & _PAGE_PRESENT) || (pud_val(pud) & _PAGE_PSE))
+		return pud_val(pud) & _PAGE_PRESENT;
+	pmdp = pmd_offset_lockless(pudp, pud, addr);
 	pmd = ptw_pmdp_get(pmdp);
-	val = pmd_val(pmd);
-	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PSE))
-		return val & _PAGE_PRESENT;
+	if (!(pmd_val(pmd) & _PAGE_PRESENT) || (pmd_val(pmd) & _PAGE_PSE))
+		return pmd_val(pmd) & _PAGE_PRESENT;
 	return pte_val(ptep_get(pte_offset_kernel(&pmd, addr))) & _PAGE_PRESENT;
 }
 
