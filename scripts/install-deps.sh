@@ -20,8 +20,10 @@ troot=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
 # wants crc32c; 7.x has crc32c in the kernel's lib, no crc32c_generic).
 guest_modules="zram crc32c_generic ext4"
 optional_modules="crc32c_generic"
+# flex, bison, libelf-dev and libssl-dev: configuring a kernel tree (config-off-check.sh)
 pkgs=(build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86
-      libjson-c-dev sparse libxml2-utils linux-source-6.1 dkms man-db)
+      libjson-c-dev sparse libxml2-utils linux-source-6.1 dkms man-db
+      flex bison libelf-dev libssl-dev)
 
 # The newest KVER of a flavour's header metapackage within a series, over
 # every suite apt knows (bookworm-security's 6.1 beats bookworm's).
