@@ -91,6 +91,16 @@ static inline bool ptw_soft_dirty(const struct ptw_entry *e, u64 flags)
 	       (e->vma->vm_flags & VM_SOFTDIRTY);
 }
 
+/*
+ * Dirty as pte_dirty()/pmd_dirty()/pud_dirty() say it: x86 (6.6+) moves D
+ * into the saved-dirty software bit when a leaf loses write (COW, mprotect,
+ * uffd-wp), and the page is no less dirty for that.
+ */
+static inline bool ptw_flags_dirty(u64 flags)
+{
+	return flags & (BIT_ULL(PTWALK_EF_DIRTY) | BIT_ULL(PTWALK_EF_SAVED_DIRTY));
+}
+
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);

@@ -150,7 +150,7 @@ static void count_leaf(struct stats_walk *w, const struct ptw_entry *e,
 		count_resident(w, e, start, bytes);
 	else
 		s->other += bytes;
-	if (flags & BIT_ULL(PTWALK_EF_DIRTY))
+	if (ptw_flags_dirty(flags))
 		s->dirty += bytes;
 	if (flags & BIT_ULL(PTWALK_EF_ACCESSED))
 		s->accessed += bytes;

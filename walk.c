@@ -23,7 +23,7 @@ static u64 entry_cats(const struct ptw_entry *e, u64 flags)
 		       BIT_IF(file, PTWALK_CAT_FILE) | BIT_IF(!file, PTWALK_CAT_ANON);
 	return BIT_IF(e->present, PTWALK_CAT_PRESENT) |
 	       BIT_IF(e->kind == PTWALK_KIND_SWAP, PTWALK_CAT_SWAPPED) |
-	       BIT_IF(flags & BIT_ULL(PTWALK_EF_DIRTY), PTWALK_CAT_DIRTY) |
+	       BIT_IF(ptw_flags_dirty(flags), PTWALK_CAT_DIRTY) |
 	       BIT_IF(ptw_soft_dirty(e, flags), PTWALK_CAT_SOFT_DIRTY) |
 	       BIT_IF(flags & BIT_ULL(PTWALK_EF_ACCESSED), PTWALK_CAT_ACCESSED) |
 	       BIT_IF(e->present && e->size > PAGE_SIZE, PTWALK_CAT_HUGE) |

@@ -837,6 +837,40 @@ TEST_F(ptw, mprotect_readonly)
 	}
 }
 
+/*
+ * Dirty survives write-protection: x86 (6.6+) moves D into the saved-dirty
+ * software bit when a PTE loses write, and pte_dirty() tests both.
+ */
+TEST_F(ptw, dirty_survives_write_protect)
+{
+	static struct ptwalk_record r[32];
+	struct ptwalk_vma_stats st;
+	struct ptwalk_maps m = {
+		.size = sizeof(m), .pid = getpid(), .stats = (uintptr_t)&st,
+		.stats_size = sizeof(st), .count = 1,
+	};
+	char *p = mmap(NULL, 18 * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int n;
+
+	ASSERT_NE(MAP_FAILED, p);
+	/* a VMA of its own: no neighbour to merge with */
+	ASSERT_EQ(0, munmap(p, SZ_4K));
+	ASSERT_EQ(0, munmap(p + 17 * SZ_4K, SZ_4K));
+	p += SZ_4K;
+	touch(p, 16 * SZ_4K);
+	ASSERT_EQ(0, mprotect(p, 16 * SZ_4K, PROT_READ));
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + 16 * SZ_4K,
+		 PTWALK_WALK_RECORDS, CAT(DIRTY), 0, r, 32, NULL);
+	EXPECT_EQ(16, n);
+	m.start = (uintptr_t)p;
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_MAPS, &m));
+	ASSERT_EQ(1, m.count);
+	ASSERT_EQ((uintptr_t)p, st.vma.start);
+	EXPECT_EQ(16 * SZ_4K, st.dirty);
+	munmap(p, 16 * SZ_4K);
+}
+
 TEST_F(ptw, prot_none)
 {
 	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
