@@ -15,6 +15,11 @@
 #   PTWALK_KEEP_ROOT=1     keep the root afterwards (its path is printed)
 #   PTWALK_APT_CACHE=0     do not share this machine's .deb cache with it
 #   PTWALK_BASE_MAX_DAYS   rebuild the cached base when older (default 30)
+#   PTWALK_SHARED_CACHES   folders of /var/cache/ptwalk the project's own
+#                          scripts fill with what takes minutes to make (a
+#                          configured or built kernel tree, the trixie
+#                          build root, unpacked vng kernels), shared with
+#                          the root so CI stays under 30 minutes; "" for none
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -23,6 +28,7 @@ base=$cache/bookworm-minbase-amd64.tar.gz
 max_days=${PTWALK_BASE_MAX_DAYS:-30}
 logs_out=$top/build/fresh-root-logs
 apt_cache=/var/cache/apt/archives
+shared_caches=${PTWALK_SHARED_CACHES-config-off debug-kernel trixie-root vng}
 
 [ "${1:-}" = -- ] && shift
 [ $# -gt 0 ] || { echo "usage: fresh-root.sh [--] CMD..." >&2; exit 2; }
@@ -146,6 +152,10 @@ mount --rbind /dev "$root/dev"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 [ "$share_apt" = 0 ] || mount --bind "$apt_cache" "$root/var/cache/apt/archives"
+for c in $shared_caches; do
+	mkdir -p "/var/cache/ptwalk/$c" "$root/var/cache/ptwalk/$c"
+	mount --bind "/var/cache/ptwalk/$c" "$root/var/cache/ptwalk/$c"
+done
 exec chroot "$root" /usr/bin/env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM="${TERM:-dumb}" CI="${CI:-}" \
@@ -153,6 +163,7 @@ exec chroot "$root" /usr/bin/env -i \
 '
 rc=0
 unshare -m -p -f --propagation private --kill-child \
+	env shared_caches="$shared_caches" \
 	bash -c "$inner" inner "$root" "$share_apt" "$apt_cache" "$@" || rc=$?
 
 if [ -d "$dest/build/logs" ]; then
