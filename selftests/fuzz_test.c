@@ -21,8 +21,11 @@
  *   --seed=N   PTWALK_FUZZ_SEED=N   ptwalk_fuzz_seed=N   (default 0x5eed)
  *   --calls=N  PTWALK_FUZZ_CALLS=N  ptwalk_fuzz_calls=N  (default 100000)
  *   --log=K    PTWALK_FUZZ_LOG=K    ptwalk_fuzz_log=K    (print calls >= K)
- * A failure prints the seed and the call's index: rerun with --seed and
- * --log=INDEX-20 --calls=INDEX+1 to see it and its predecessors.
+ * A failure prints the seed and the call's index: rerun with that seed,
+ * --log=INDEX-20 and --calls=INDEX+1 (in a guest: ptwalk_fuzz_seed=,
+ * ptwalk_fuzz_log=, ptwalk_fuzz_calls= on its command line) to see the
+ * call and those before it.  The calls are the same for a seed; the pids
+ * of the children and what the kernel is doing at the time are not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
