@@ -164,7 +164,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 }
 
 static int translate_chunk(struct ptw_target *t, const u64 *addrs,
-			   struct ptwalk_xlate *xs, unsigned int n)
+			   struct ptwalk_xlate *xs, unsigned int n, bool admin)
 {
 	unsigned int i;
 	int ret;
@@ -173,7 +173,7 @@ static int translate_chunk(struct ptw_target *t, const u64 *addrs,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++)
-		ptw_translate(t, addrs[i], &xs[i]);
+		ptw_translate(t, addrs[i], &xs[i], admin);
 	mmap_read_unlock(t->mm);
 	return 0;
 }
@@ -229,12 +229,10 @@ static long ioc_translate(struct file *file, void __user *uarg)
 			ret = -EFAULT;
 			break;
 		}
-		ret = translate_chunk(&t, addrs, xs, n);
+		ret = translate_chunk(&t, addrs, xs, n, show_pfns);
 		if (ret)
 			break;
 		for (i = 0; i < n; i++) {
-			if (!show_pfns)
-				ptw_hide_pfns(&xs[i]);
 			ret = copy_reply_to_user(ures + (size_t)(done + i) * req.xlate_size,
 						 req.xlate_size, &xs[i], sizeof(xs[i]));
 			if (ret)

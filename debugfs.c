@@ -118,10 +118,8 @@ static int translate_show(struct seq_file *m, void *unused)
 	if (!ret)
 		ret = mmap_read_lock_killable(t.mm);
 	if (!ret) {
-		ptw_translate(&t, req->addr, x);
+		ptw_translate(&t, req->addr, x, show_pfns);
 		mmap_read_unlock(t.mm);
-		if (!show_pfns)
-			ptw_hide_pfns(x);
 		ptw_format_xlate(m, &t, x);
 	}
 	ptw_target_put(&t);

@@ -101,6 +101,17 @@ static inline bool ptw_flags_dirty(u64 flags)
 	return flags & (BIT_ULL(PTWALK_EF_DIRTY) | BIT_ULL(PTWALK_EF_SAVED_DIRTY));
 }
 
+/*
+ * An entry as a caller without CAP_SYS_ADMIN may see it, as pagemap: the
+ * flag bits stay, the frame goes.  A non-present leaf (@swap_form) keeps
+ * its (inverted) offset in bits 9..58 and its swap type in 59..63: only
+ * the bits below 9 (soft-dirty, uffd-wp, exclusive) stay.
+ */
+static inline u64 ptw_user_entry(u64 val, bool swap_form)
+{
+	return val & (swap_form ? ~GENMASK_ULL(63, 9) : ~(u64)PTE_PFN_MASK);
+}
+
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
@@ -112,8 +123,7 @@ u64 ptw_user_va_end(void);
 
 /* ---- the translate visitor (translate.c) ---- */
 
-void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x);
-void ptw_hide_pfns(struct ptwalk_xlate *x);
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin);
 
 /* ---- the records/extents visitor (walk.c) ---- */
 

@@ -200,6 +200,23 @@ static struct vm_area_struct *vma_from(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
+ * The statistics a caller without CAP_SYS_ADMIN gets: pagemap's view, as
+ * xlate_user_view() gives it.  Extents are never counted for it (they are
+ * contiguity of frames); folio sizes (kpageflags' THP bits) become leaf
+ * sizes, the page-table shape smaps shows the owner (AnonHugePages,
+ * KernelPageSize).  Per-node bytes stay: numa_maps shows them.
+ */
+static void stats_user_view(struct ptwalk_vma_stats *s)
+{
+	memset(s->resident_folio, 0, sizeof(s->resident_folio));
+	s->resident_folio[0] = s->resident[PTWALK_PS_4K];
+	s->resident_folio[PMD_SHIFT - PAGE_SHIFT] = s->resident[PTWALK_PS_2M];
+	s->resident_folio[PUD_SHIFT - PAGE_SHIFT] = s->resident[PTWALK_PS_1G];
+	s->extents = 0;
+	s->largest_extent = 0;
+}
+
+/*
  * Statistics of the first VMA of @t that starts at or above @addr.  The
  * VMA is walked a PUD-aligned gigabyte at a time, each slice under its own
  * hold of the mmap lock, so a huge VMA never holds it long.  If the VMA is
@@ -247,6 +264,8 @@ int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 	s->none = s->vma.end - s->vma.start - s->resident[PTWALK_PS_4K] -
 		  s->resident[PTWALK_PS_2M] - s->resident[PTWALK_PS_1G] -
 		  s->zero - s->swapped - s->other;
+	if (!show_pfns)
+		stats_user_view(s);
 	return 1;
 }
 

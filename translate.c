@@ -79,8 +79,46 @@ static const struct ptw_ops xlate_ops = {
 	.pages = true,
 };
 
-/* Fill @x for @va of the target; errors land in x->error alone. */
-void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x)
+/*
+ * What a caller without CAP_SYS_ADMIN gets: what /proc/PID/pagemap gives
+ * it, and no more.  Present, swapped (the kind), soft-dirty, uffd-wp and
+ * each entry's other flag bits stay; frame numbers, entry addresses, swap
+ * type and offset (pagemap zeroes both) go, and so does what only root
+ * reads in /proc/kpageflags and /proc/kpagecount: refcount, page flags,
+ * zone, folio order.  Of the page two facts stay, as pagemap's bits: anon
+ * or not (its file bit: PTWALK_PF_ANON alone) and mapped once or more (its
+ * exclusive bit: mapcount 1, or 2 for "more than once").  The node stays:
+ * move_pages(2) tells the owner.  The kind stays: it says THP only of a PMD
+ * leaf, a size the owner reads in smaps (AnonHugePages) anyway; a large
+ * folio under PTEs (folio order, physical contiguity) is not told.
+ */
+static void xlate_user_view(struct ptwalk_xlate *x)
+{
+	struct ptwalk_page *pg = &x->page;
+	int i;
+
+	x->pfn = 0;
+	x->phys = x->va & ~PAGE_MASK;
+	x->swap_type = 0;
+	x->swap_offset = 0;
+	x->valid &= ~(PTWALK_XV_PFN | PTWALK_XV_SWAP);
+	for (i = 0; i < PTWALK_NR_LEVELS; i++) {
+		x->levels[i].entry = ptw_user_entry(x->levels[i].entry,
+						    i == x->leaf_level && !x->present);
+		x->levels[i].entry_phys = 0;
+	}
+	*pg = (struct ptwalk_page) {
+		.flags = pg->flags & BIT_ULL(PTWALK_PF_ANON),
+		.mapcount = min(pg->mapcount, 2),
+		.node = pg->node,
+	};
+}
+
+/*
+ * Fill @x for @va of the target; errors land in x->error alone.  @admin:
+ * the caller may see everything (ptw_may_inspect()), else pagemap's view.
+ */
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin)
 {
 	struct xlate_visit v = { .x = x };
 	int ret;
@@ -92,24 +130,6 @@ void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x)
 	if (!ret)
 		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops, &v);
 	x->error = ret < 0 ? ret : 0;
-}
-
-/* What an unprivileged caller gets: no frame numbers, as pagemap does. */
-void ptw_hide_pfns(struct ptwalk_xlate *x)
-{
-	int i;
-
-	x->pfn = 0;
-	x->phys = x->va & ~PAGE_MASK;
-	x->valid &= ~PTWALK_XV_PFN;
-	if (x->kind == PTWALK_KIND_MIGRATION || x->kind == PTWALK_KIND_DEVICE_PRIVATE ||
-	    x->kind == PTWALK_KIND_DEVICE_EXCLUSIVE || x->kind == PTWALK_KIND_HWPOISON)
-		x->swap_offset = 0;	/* a pfn in disguise */
-	for (i = 0; i < PTWALK_NR_LEVELS; i++) {
-		x->levels[i].entry &= ~(u64)PTE_PFN_MASK;
-		x->levels[i].entry_phys = 0;
-	}
-	/* a non-present leaf keeps its (inverted) offset in bits 9..58 */
-	if (!x->present)
-		x->levels[x->leaf_level].entry &= ~GENMASK_ULL(58, 9);
+	if (!admin)
+		xlate_user_view(x);
 }

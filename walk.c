@@ -48,6 +48,16 @@ static bool extends(const struct ptw_records *v, const struct ptwalk_record *r,
 	       r->pfn + (r->length >> PAGE_SHIFT) == n->pfn;
 }
 
+/*
+ * A record for a caller without CAP_SYS_ADMIN: pagemap's view, as
+ * xlate_user_view() gives it (no frame, no swap type or offset).
+ */
+static void record_user_view(struct ptwalk_record *r)
+{
+	r->pfn = 0;
+	r->entry = ptw_user_entry(r->entry, !r->present);
+}
+
 static int records_entry(void *priv, const struct ptw_entry *e)
 {
 	struct ptw_records *v = priv;
@@ -92,11 +102,8 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	};
 	if (e->present)
 		r.pfn = e->pfn + ((start - e->start) >> PAGE_SHIFT);
-	if (!v->show_pfns) {
-		r.pfn = 0;
-		/* present: the PFN; not present: the inverted offset (bits 9..58) */
-		r.entry &= e->present ? ~(u64)PTE_PFN_MASK : ~GENMASK_ULL(58, 9);
-	}
+	if (!v->show_pfns)
+		record_user_view(&r);
 	if ((v->extents || v->ranges) && v->n && extends(v, &v->buf[v->n - 1], &r)) {
 		v->buf[v->n - 1].length += r.length;
 	} else {

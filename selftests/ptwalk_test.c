@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1254,6 +1255,178 @@ TEST_F(ptw, unprivileged)
 	chmod(PTWALK_DEVICE, 0600);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY	1
+#endif
+#define SWAP_FORM_HIDDEN	0xfffffffffffffe00ULL	/* type 59..63, offset 9..58 */
+
+/* Every level of @x as pagemap's view: no frame, no entry address. 0 or a step. */
+static int user_levels(const struct ptwalk_xlate *x)
+{
+	int i;
+
+	for (i = 0; i < PTWALK_NR_LEVELS; i++)
+		if (x->levels[i].entry_phys || (x->levels[i].entry & 0x000ffffffffff000ULL))
+			return 1;
+	if (!x->present && (x->levels[x->leaf_level].entry & SWAP_FORM_HIDDEN))
+		return 1;
+	return x->pfn || (x->valid & PTWALK_XV_PFN) || x->phys != (x->va & (SZ_4K - 1));
+}
+
+/*
+ * Field by field, what a caller without CAP_SYS_ADMIN gets of its own
+ * memory: pagemap's view (present, swapped, soft-dirty, exclusive, anon,
+ * uffd-wp, flag bits), no page-struct data, no swap type or offset, no folio
+ * order.  @mthp: 64K folios are on.  0 or a step.
+ */
+static int user_view_steps(int fd, bool mthp)
+{
+	static struct ptwalk_record r[64];
+	const size_t mlen = 16 * 64 * 1024;
+	struct ptwalk_vma_stats st;
+	struct ptwalk_maps m = {
+		.size = sizeof(m), .pid = getpid(), .stats = (uintptr_t)&st,
+		.stats_size = sizeof(st), .count = 1,
+	};
+	struct ptwalk_xlate x;
+	char *p = mmap(NULL, 16 * SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *t = have_thp() ? thp_region(true) : NULL;
+	char *q = mmap_aligned(mlen, 64 * 1024, 0);
+	int i, n, uffd;
+
+	if (p == MAP_FAILED || !q)
+		return 30;
+	memset(p, 1, 16 * SZ_4K);
+	/* an exclusive anon page: no refcount, page flags but anon, zone, order */
+	if (ptw_xlate(fd, getpid(), (uintptr_t)p + 5, &x) || x.error || !x.present)
+		return 31;
+	if (user_levels(&x))
+		return 32;
+	if (!(x.valid & PTWALK_XV_PAGE) || x.page.refcount || x.page.order || x.page.zone[0] ||
+	    x.page.flags != PF(ANON) || x.page.mapcount != 1)
+		return 33;
+	/* a THP: the kind and size stay (smaps tells them), the order does not */
+	if (t && (ptw_xlate(fd, getpid(), (uintptr_t)t + SZ_4K, &x) || x.error ||
+		  user_levels(&x) || x.page.order || x.page.flags != PF(ANON)))
+		return 34;
+	/* 64K folios under PTEs: MAPS sizes by leaf, not by folio */
+	/* a flag no neighbour has: q stays a VMA of its own */
+	if (madvise(q, mlen, MADV_DONTDUMP))
+		return 30;
+	memset(q, 7, mlen);
+	m.start = (uintptr_t)q;
+	if (ioctl(fd, PTWALK_IOC_MAPS, &m) || m.count != 1 || st.vma.start != (uintptr_t)q)
+		return 35;
+	if (st.resident_folio[0] != st.resident[PTWALK_PS_4K] || st.extents ||
+	    st.largest_extent || (mthp && st.resident[PTWALK_PS_4K] != mlen))
+		return 36;
+	for (i = 1; i < PTWALK_NR_FOLIO_ORDERS; i++)
+		if (i != 9 && i != 18 && st.resident_folio[i])
+			return 37;
+	/* swap entries: the kind, no type, no offset */
+	if (have_swap()) {
+		int found = -1;
+
+		madvise(p, 16 * SZ_4K, MADV_PAGEOUT);
+		for (i = 0; i < 16 && found < 0; i++)
+			if (pagemap_entry(getpid(), (uintptr_t)p + i * SZ_4K) & PM_SWAP)
+				found = i;
+		if (found < 0)
+			return 38;
+		if (ptw_xlate(fd, getpid(), (uintptr_t)p + found * SZ_4K, &x) || x.error ||
+		    x.kind != PTWALK_KIND_SWAP || x.swap_type || x.swap_offset ||
+		    (x.valid & PTWALK_XV_SWAP) || user_levels(&x))
+			return 39;
+		n = walk(fd, getpid(), (uintptr_t)p, (uintptr_t)p + 16 * SZ_4K,
+			 PTWALK_WALK_RECORDS, CAT(SWAPPED), 0, r, 64, NULL);
+		if (n < 1)
+			return 40;
+		for (i = 0; i < n; i++)
+			if (r[i].pfn || (r[i].entry & SWAP_FORM_HIDDEN))
+				return 41;
+	}
+	/* uffd-wp markers (6.4+): a swap-form entry of a type far from 0 */
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (uffd >= 0) {
+		struct uffdio_api api = {
+			.api = UFFD_API, .features = UFFD_FEATURE_WP_UNPOPULATED,
+		};
+		char *u = mmap(NULL, 4 * SZ_4K, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct uffdio_register reg = {
+			.range = { .start = (uintptr_t)u, .len = 4 * SZ_4K },
+			.mode = UFFDIO_REGISTER_MODE_WP,
+		};
+		struct uffdio_writeprotect wp = {
+			.range = reg.range, .mode = UFFDIO_WRITEPROTECT_MODE_WP,
+		};
+
+		if (u != MAP_FAILED && !ioctl(uffd, UFFDIO_API, &api) &&
+		    !ioctl(uffd, UFFDIO_REGISTER, &reg) && !ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) {
+			if (ptw_xlate(fd, getpid(), (uintptr_t)u, &x) || x.error ||
+			    x.kind != PTWALK_KIND_UFFD_WP || x.swap_type || x.swap_offset ||
+			    user_levels(&x))
+				return 42;
+			n = walk(fd, getpid(), (uintptr_t)u, (uintptr_t)u + 4 * SZ_4K,
+				 PTWALK_WALK_RECORDS, 0, 0, r, 64, NULL);
+			if (n != 4)
+				return 43;
+			for (i = 0; i < n; i++)
+				if (r[i].kind != PTWALK_KIND_UFFD_WP || (r[i].entry & SWAP_FORM_HIDDEN))
+					return 44;
+		}
+		close(uffd);
+	}
+	return 0;
+}
+
+/*
+ * The unprivileged view as pagemap's, through an fd nobody opened and
+ * through one root opened before dropping to nobody (the opener is admin,
+ * the caller is not: the caller's view).
+ */
+TEST_F(ptw, unprivileged_view_is_pagemaps)
+{
+	char old[32] = "";
+	bool mthp;
+	pid_t pid;
+	int status;
+
+	sysfs_choice(MTHP_64K, old, sizeof(old));
+	mthp = old[0] && !sysfs_write(MTHP_64K, "always");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = ptw_open(), step;
+
+		/* dumpable again: setuid made /proc/self/pagemap root's */
+		if (fd < 0 || setgid(65534) || setuid(65534) || prctl(PR_SET_DUMPABLE, 1))
+			_exit(10);
+		step = user_view_steps(fd, mthp);
+		if (step)
+			_exit(step);
+		close(fd);
+		while ((fd = ptw_open()) < 0)
+			usleep(10000);
+		step = user_view_steps(fd, mthp);
+		_exit(step ? step + 50 : 0);
+	}
+	usleep(200000);
+	ASSERT_EQ(0, chmod(PTWALK_DEVICE, 0666));
+	waitpid(pid, &status, 0);
+	chmod(PTWALK_DEVICE, 0600);
+	if (mthp)
+		sysfs_write(MTHP_64K, old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* root's view is whole: refcount, zone and the pfn */
+	ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)&status, &self->x));
+	EXPECT_TRUE(self->x.valid & PTWALK_XV_PFN);
+	EXPECT_LT(0, self->x.page.refcount);
+	EXPECT_NE(0, self->x.page.zone[0]);
 }
 
 /* debugfs: per-open state, text that agrees with pagemap. */
