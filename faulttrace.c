@@ -10,7 +10,6 @@
  */
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
-#include <linux/sched/clock.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -34,7 +33,7 @@ static DEFINE_RAW_SPINLOCK(ft_lock);
 static enum ft_state ft_state;
 static struct pid *ft_pid;		/* thread-group leader's pid, referenced */
 static pid_t ft_nr;
-static u64 ft_started_ns, ft_elapsed_ns;	/* ktime; fault durations use local_clock() */
+static u64 ft_started_ns, ft_elapsed_ns;	/* ktime, as fault durations */
 static struct ptwalk_ft_vma *ft_vmas;	/* FT_MAX_VMAS of them */
 static unsigned int ft_nr_vmas;
 static struct ptwalk_ft_vma ft_overflow;
@@ -62,7 +61,13 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* the error code's PF_PROT is gone by now: read what the CPU saw */
 	c->protection = ptw_fault_leaf_present(vma->vm_mm,
 					       regs_get_kernel_argument(regs, 1));
-	c->start_ns = local_clock();	/* cheaper than ktime_get_ns() on a hot path */
+	/*
+	 * Not local_clock(): under an unstable TSC (TCG guests) it can step
+	 * by a tick, so every fault read 0 ns, and the return may run on
+	 * another CPU, whose local clock may be behind.  The fast monotonic
+	 * clock is global, fine-grained and NMI-safe.
+	 */
+	c->start_ns = ktime_get_mono_fast_ns();
 	return 0;
 }
 
@@ -85,7 +90,9 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* the register holds the vm_fault_t handle_mm_fault() returned */
 	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
 	struct ft_call *c = (void *)ri->data;
-	u64 ns = local_clock() - c->start_ns;
+	u64 now = ktime_get_mono_fast_ns();
+	/* the fast clock may step back a little across a timekeeping update */
+	u64 ns = now > c->start_ns ? now - c->start_ns : 0;
 	struct ptwalk_ft_vma *v;
 
 	raw_spin_lock(&ft_lock);

@@ -185,7 +185,7 @@ void ptw_format_fault_trace(struct seq_file *m, const struct ptwalk_fault_trace 
 			   v->faults, v->read, v->write, v->exec, v->protection,
 			   v->kernel_mode, v->minor, v->major, v->retry, v->error);
 	}
-	seq_puts(m, "duration histogram (ns >= 2^i: count):");
+	seq_puts(m, "duration histogram (i: count of 2^i to 2^(i+1)-1 ns; 0: 0-1 ns):");
 	for (i = 0; i < PTWALK_FT_HIST; i++)
 		if (t->hist[i])
 			seq_printf(m, " %u:%llu", i, t->hist[i]);

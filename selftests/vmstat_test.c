@@ -501,6 +501,14 @@ TEST_F(vm, trace_counts_faults_by_vma)
 	EXPECT_EQ(0, others) TH_LOG("%llu faults outside the touched VMA",
 				    (unsigned long long)others);
 	EXPECT_EQ(all + t.overflow.faults, hist);
+	/*
+	 * Durations are plausible: no fault takes under 2 ns (bucket 0, where
+	 * a coarse clock puts them all), none 2^31 ns (where a negative delta
+	 * across CPUs lands).
+	 */
+	EXPECT_EQ(0, t.hist[0]) TH_LOG("%llu of %llu faults in 0-1 ns",
+				      (unsigned long long)t.hist[0], (unsigned long long)hist);
+	EXPECT_EQ(0, t.hist[PTWALK_FT_HIST - 1]);
 }
 
 /*

@@ -477,8 +477,9 @@ void render_trace_text(FILE *out, const struct ptwalk_fault_trace *t,
 	fprintf(out, "fault duration:\n");
 	for (i = 0; i < PTWALK_FT_HIST; i++)
 		if (t->hist[i])
-			fprintf(out, "  >= %10" PRIu64 " ns  %" PRIu64 "\n", (uint64_t)1 << i,
-				(uint64_t)t->hist[i]);
+			/* bucket i: 2^i..2^(i+1)-1 ns, and bucket 0 also 0 ns */
+			fprintf(out, "  %s %10" PRIu64 " ns  %" PRIu64 "\n", i ? ">=" : "<=",
+				(uint64_t)1 << i, (uint64_t)t->hist[i]);
 }
 
 static struct json_object *json_ft_vma(const struct ptwalk_ft_vma *v)
