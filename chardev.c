@@ -273,7 +273,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	unsigned int written = 0;
 	bool show_pfns;
 	u32 usize;
-	int ret;
+	int ret, walked;
 
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_WALK_SIZE_VER0, uarg, &usize);
 	if (ret)
@@ -311,14 +311,17 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		ret = mmap_read_lock_killable(t.mm);
 		if (ret)
 			break;
-		ret = ptw_walk_records(t.mm, &v);
+		walked = ptw_walk_records(t.mm, &v);
 		mmap_read_unlock(t.mm);
-		/* copy out only now, with no lock held */
+		/* copy out only now, with no lock held: what was found, then its error */
 		ret = copy_array_to_user(dst + (size_t)written * req.record_size,
 					 req.record_size, v.buf, sizeof(*v.buf), v.n);
 		if (ret)
 			break;
 		written += v.n;
+		ret = walked;
+		if (ret)
+			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;

@@ -14,6 +14,8 @@ struct stats_walk {
 	struct ptwalk_vma_stats *s;
 	struct vm_area_struct *vma;
 	bool show_pfns;
+	/* the slice being walked: an upper entry is seen again by each slice */
+	unsigned long lo, hi;
 	/* the table at the VMA's start, per table level, is an earlier VMA's too */
 	bool shared_first[PTWALK_NR_LEVELS];
 	/* the last table counted, per level: each slice re-reads the upper ones */
@@ -161,8 +163,8 @@ static void count_leaf(struct stats_walk *w, const struct ptw_entry *e,
 static int stats_entry(void *priv, const struct ptw_entry *e)
 {
 	struct stats_walk *w = priv;
-	unsigned long start = max(e->start, w->vma->vm_start);
-	unsigned long end = min(e->start + e->size, w->vma->vm_end);
+	unsigned long start = max3(e->start, w->vma->vm_start, w->lo);
+	unsigned long end = min3(e->start + e->size, w->vma->vm_end, w->hi);
 
 	/* 4-level: the folded P4D repeats the PGD entry; only its table counts */
 	if (e->folded && e->type != PTW_TABLE)
@@ -255,6 +257,8 @@ int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 				break;
 		}
 		end = min_t(unsigned long, s->vma.end, round_up(pos + 1, PUD_SIZE));
+		w.lo = pos;
+		w.hi = end;
 		ret = ptw_walk(t->mm, pos, end, &stats_ops, &w);
 	}
 	mmap_read_unlock(t->mm);
