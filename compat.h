@@ -49,6 +49,19 @@ static inline bool ptw_pmd_special(pmd_t pmd)
 #endif
 }
 
+/*
+ * The path the user mapped, as /proc/PID/maps prints it: on overlayfs
+ * (6.8+) vm_file is a backing file whose f_path is the real, lower path.
+ */
+static inline const struct path *ptw_file_user_path(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return file_user_path(file);
+#else
+	return &file->f_path;
+#endif
+}
+
 /* Both hardware dirty and the shadow-stack "saved dirty" bit (6.6+). */
 #ifdef _PAGE_SAVED_DIRTY
 #define PTW_PAGE_SAVED_DIRTY	_PAGE_SAVED_DIRTY

@@ -118,7 +118,7 @@ static void vma_name(struct vm_area_struct *vma, char *buf, size_t len)
 	char *path;
 
 	if (vma->vm_file) {
-		path = d_path(&vma->vm_file->f_path, buf, len);
+		path = d_path(ptw_file_user_path(vma->vm_file), buf, len);
 		if (IS_ERR(path))
 			strscpy(buf, "(path too long)", len);
 		else
