@@ -64,52 +64,6 @@
 #define CANARY_LEN	512
 #define MAX_REPORTS	20		/* wrong answers printed in full */
 
-/* ---- knobs ---- */
-
-/* --NAME=V in our argv, then env ENV, then KEY=V on the kernel command line. */
-static bool knob(const char *name, const char *env, const char *key,
-		 unsigned long long *val)
-{
-	char buf[4096], want[64];
-	const char *v = NULL;
-	ssize_t n;
-	int fd;
-
-	snprintf(want, sizeof(want), "--%s=", name);
-	fd = open("/proc/self/cmdline", O_RDONLY);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	for (ssize_t i = 0; n > 0 && i < n; i += strlen(buf + i) + 1) {
-		buf[n] = '\0';
-		if (!strncmp(buf + i, want, strlen(want))) {
-			v = buf + i + strlen(want);
-			break;
-		}
-	}
-	if (!v)
-		v = getenv(env);
-	if (!v) {
-		snprintf(want, sizeof(want), "%s=", key);
-		fd = open("/proc/cmdline", O_RDONLY);
-		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-		if (fd >= 0)
-			close(fd);
-		if (n > 0) {
-			char *tok, *save;
-
-			buf[n] = '\0';
-			for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-				if (!strncmp(tok, want, strlen(want)))
-					v = tok + strlen(want);
-		}
-	}
-	if (!v)
-		return false;
-	*val = strtoull(v, NULL, 0);
-	return true;
-}
-
 /* ---- the PRNG (splitmix64): one stream decides every call ---- */
 
 static uint64_t rng;
@@ -135,69 +89,6 @@ static bool one_in(unsigned int n)
 
 #define PICK(arr)	((arr)[below(sizeof(arr) / sizeof((arr)[0]))])
 
-/* ---- kernel complaints: /dev/kmsg and the taint mask ---- */
-
-static const char *const complaints[] = {
-	"BUG:", "BUG ", "WARNING:", "Oops", "KASAN", "UBSAN", "KFENCE",
-	"suspected memory leak", "lockdep", "circular locking", "recursive locking",
-	"self-detected stall", "detected stalls", "rcu: INFO:", "general protection",
-	"Kernel panic", "INFO: task", "list_add corruption", "list_del corruption",
-	"Call Trace",
-};
-
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* New kernel lines that complain; prints them, returns how many. */
-static int kmsg_check(int fd, const char *what)
-{
-	char rec[2048];
-	int bad = 0;
-	ssize_t n;
-
-	while (fd >= 0 && (n = read(fd, rec, sizeof(rec) - 1)) != 0) {
-		const char *msg;
-
-		if (n < 0) {
-			if (errno == EPIPE)	/* overwritten records: go on */
-				continue;
-			break;
-		}
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		for (unsigned int i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++) {
-			if (strstr(msg, complaints[i])) {
-				fprintf(stderr, "# KERNEL COMPLAINT (%s): %s", what, msg);
-				bad++;
-				break;
-			}
-		}
-	}
-	return bad;
-}
-
-static unsigned long tainted(void)
-{
-	char buf[32] = "";
-	int fd = open("/proc/sys/kernel/tainted", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) < 0)
-			buf[0] = '\0';
-		close(fd);
-	}
-	return strtoul(buf, NULL, 10);
-}
-
-/* O (out-of-tree) and E (unsigned module): what loading ptwalk.ko sets */
-#define TAINT_OK	((1UL << 12) | (1UL << 13))
 
 static uint64_t pick_addr(void);
 
@@ -1436,9 +1327,9 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 	double secs;
 
 	memset(f, 0, sizeof(*f));
-	f->seed = knob("seed", "PTWALK_FUZZ_SEED", "ptwalk_fuzz_seed", &v) ? v : 0x5eed;
-	f->calls = knob("calls", "PTWALK_FUZZ_CALLS", "ptwalk_fuzz_calls", &v) ? v : 100000;
-	f->log_from = knob("log", "PTWALK_FUZZ_LOG", "ptwalk_fuzz_log", &v) ? v : ULONG_MAX;
+	f->seed = test_knob("seed", "PTWALK_FUZZ_SEED", "ptwalk_fuzz_seed", &v) ? v : 0x5eed;
+	f->calls = test_knob("calls", "PTWALK_FUZZ_CALLS", "ptwalk_fuzz_calls", &v) ? v : 100000;
+	f->log_from = test_knob("log", "PTWALK_FUZZ_LOG", "ptwalk_fuzz_log", &v) ? v : ULONG_MAX;
 	if (unpriv)
 		f->calls /= 5;
 	rng = f->seed ^ (unpriv ? 0x9e3779b97f4a7c15ULL : 0);	/* nobody: its own stream */
@@ -1448,7 +1339,7 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 	 * 6.12 and 6.1-rt TCG guests (RIP 0 at handle_mm_fault's entry, see
 	 * the issue-9 note); ptwalk_fuzz_trace_starts=24 brings them back.
 	 */
-	f->ft_budget = knob("trace_starts", "PTWALK_FUZZ_TRACE_STARTS", "ptwalk_fuzz_trace_starts",
+	f->ft_budget = test_knob("trace_starts", "PTWALK_FUZZ_TRACE_STARTS", "ptwalk_fuzz_trace_starts",
 			    &v) ? v : 0;
 	memcpy(f->allowed, allowed_root, sizeof(f->allowed));
 	f->unpriv = unpriv;
@@ -1484,7 +1375,7 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 	f->kmsg = kmsg_open();
 	f->dbg_target = open(DEBUGFS "target", O_WRONLY);
 	f->dbg_xlate = open(DEBUGFS "translate", O_RDWR);
-	taint0 = tainted();
+	taint0 = kernel_tainted();
 	if (unpriv) {
 		ASSERT_EQ(0, setgroups(0, NULL));
 		ASSERT_EQ(0, setresgid(65534, 65534, 65534));
@@ -1541,7 +1432,7 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 	arena_teardown();
 	usleep(100000);		/* late complaints of the last calls */
 	f->st.complaints += kmsg_check(f->kmsg, "after the last call");
-	taint1 = tainted();
+	taint1 = kernel_tainted();
 	print_counts(f);
 	fprintf(stderr, "# %lu calls in %.1f s (%.0f/s); %lu with uffd pointers (%.1f s, %lu faults resolved); %lu children spawned, %lu trace starts\n",
 		f->st.calls, secs, f->st.calls / secs, f->st.uffd_calls, f->st.uffd_secs,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -165,4 +166,107 @@ bool have_swap(void)
 		n++;
 	fclose(f);
 	return n > 1;
+}
+
+/* ---- knobs and kernel complaints, for the long-running tests ---- */
+
+bool test_knob(const char *name, const char *env, const char *key,
+		 unsigned long long *val)
+{
+	char buf[4096], want[64];
+	const char *v = NULL;
+	ssize_t n;
+	int fd;
+
+	snprintf(want, sizeof(want), "--%s=", name);
+	fd = open("/proc/self/cmdline", O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	for (ssize_t i = 0; n > 0 && i < n; i += strlen(buf + i) + 1) {
+		buf[n] = '\0';
+		if (!strncmp(buf + i, want, strlen(want))) {
+			v = buf + i + strlen(want);
+			break;
+		}
+	}
+	if (!v)
+		v = getenv(env);
+	if (!v) {
+		snprintf(want, sizeof(want), "%s=", key);
+		fd = open("/proc/cmdline", O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			char *tok, *save;
+
+			buf[n] = '\0';
+			for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+				if (!strncmp(tok, want, strlen(want)))
+					v = tok + strlen(want);
+		}
+	}
+	if (!v)
+		return false;
+	*val = strtoull(v, NULL, 0);
+	return true;
+}
+
+static const char *const complaints[] = {
+	"BUG:", "BUG ", "WARNING:", "Oops", "KASAN", "UBSAN", "KFENCE",
+	"suspected memory leak", "lockdep", "circular locking", "recursive locking",
+	"self-detected stall", "detected stalls", "rcu: INFO:", "general protection",
+	"Kernel panic", "INFO: task", "list_add corruption", "list_del corruption",
+	"Call Trace",
+};
+
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+int kmsg_check(int fd, const char *what)
+{
+	char rec[2048];
+	int bad = 0;
+	ssize_t n;
+
+	while (fd >= 0 && (n = read(fd, rec, sizeof(rec) - 1)) != 0) {
+		const char *msg;
+
+		if (n < 0) {
+			if (errno == EPIPE)	/* overwritten records: go on */
+				continue;
+			break;
+		}
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (unsigned int i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++) {
+			if (strstr(msg, complaints[i])) {
+				fprintf(stderr, "# KERNEL COMPLAINT (%s): %s", what, msg);
+				bad++;
+				break;
+			}
+		}
+	}
+	return bad;
+}
+
+unsigned long kernel_tainted(void)
+{
+	char buf[32] = "";
+	int fd = open("/proc/sys/kernel/tainted", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) < 0)
+			buf[0] = '\0';
+		close(fd);
+	}
+	return strtoul(buf, NULL, 10);
 }

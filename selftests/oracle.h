@@ -74,4 +74,14 @@ uint64_t folio_pages(uint64_t pfn);
 /* mmap @size bytes aligned to @align (anonymous private, PROT_READ|WRITE). */
 void *mmap_aligned(size_t size, size_t align, int extra_flags);
 
+/* --NAME=V in our argv, then env ENV, then KEY=V on the kernel command line. */
+bool test_knob(const char *name, const char *env, const char *key, unsigned long long *val);
+/* /dev/kmsg from its end (-1 when unreadable) */
+int kmsg_open(void);
+/* New kernel lines that complain (printed with @what); returns how many. */
+int kmsg_check(int fd, const char *what);
+/* /proc/sys/kernel/tainted */
+unsigned long kernel_tainted(void);
+/* O (out-of-tree) and E (unsigned module): what loading ptwalk.ko sets */
+#define TAINT_OK	((1UL << 12) | (1UL << 13))
 #endif

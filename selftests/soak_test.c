@@ -59,95 +59,6 @@
 #define NSTABLE		16		/* 4K pages never unmapped */
 #define MAX_REPORTS	20
 
-/* ---- knobs and kernel complaints (as fuzz_test.c) ---- */
-
-static bool knob(const char *name, const char *env, const char *key, unsigned long *val)
-{
-	char buf[4096], want[64];
-	const char *v = NULL;
-	ssize_t n;
-	int fd;
-
-	snprintf(want, sizeof(want), "--%s=", name);
-	fd = open("/proc/self/cmdline", O_RDONLY);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	for (ssize_t i = 0; n > 0 && i < n; i += strlen(buf + i) + 1) {
-		buf[n] = '\0';
-		if (!strncmp(buf + i, want, strlen(want)))
-			v = buf + i + strlen(want);
-	}
-	if (!v)
-		v = getenv(env);
-	if (!v) {
-		char *tok, *save;
-
-		snprintf(want, sizeof(want), "%s=", key);
-		fd = open("/proc/cmdline", O_RDONLY);
-		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-		if (fd >= 0)
-			close(fd);
-		buf[n > 0 ? n : 0] = '\0';
-		for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-			if (!strncmp(tok, want, strlen(want)))
-				v = tok + strlen(want);
-	}
-	if (!v)
-		return false;
-	*val = strtoul(v, NULL, 0);
-	return true;
-}
-
-static const char *const complaints[] = {
-	"BUG:", "BUG ", "WARNING:", "Oops", "KASAN", "UBSAN", "KFENCE",
-	"suspected memory leak", "lockdep", "circular locking", "recursive locking",
-	"self-detected stall", "detected stalls", "rcu: INFO:", "general protection",
-	"Kernel panic", "INFO: task", "list_add corruption", "list_del corruption",
-	"Call Trace",
-};
-
-static int kmsg_check(int fd)
-{
-	char rec[2048];
-	int bad = 0;
-	ssize_t n;
-
-	while (fd >= 0 && (n = read(fd, rec, sizeof(rec) - 1)) != 0) {
-		const char *msg;
-
-		if (n < 0) {
-			if (errno == EPIPE)
-				continue;
-			break;
-		}
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		for (unsigned int i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++)
-			if (strstr(msg, complaints[i])) {
-				fprintf(stderr, "# KERNEL COMPLAINT: %s", msg);
-				bad++;
-				break;
-			}
-	}
-	return bad;
-}
-
-static unsigned long tainted(void)
-{
-	char buf[32] = "";
-	int fd = open("/proc/sys/kernel/tainted", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) < 0)
-			buf[0] = '\0';
-		close(fd);
-	}
-	return strtoul(buf, NULL, 10);
-}
-
-#define TAINT_OK	((1UL << 12) | (1UL << 13))	/* O and E: ptwalk.ko itself */
 
 /* ---- shared state ---- */
 
@@ -840,20 +751,19 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 	};
 	struct churn c[NCHURN];
 	struct ptwalk_fault_trace t;
-	unsigned long seconds = 10, restart_ms = 0, taint0, taint1;
+	unsigned long long seconds = 10, restart_ms = 0;
+	unsigned long taint0, taint1;
 	struct timespec t0, now, last;
 	uint64_t traced = 0;
 	int kmsg, ret, status, complaints = 0;
 	unsigned int i;
 
-	knob("seconds", "PTWALK_SOAK_SECONDS", "ptwalk_soak", &seconds);
-	knob("restart-ms", "PTWALK_SOAK_RESTART_MS", "ptwalk_soak_restart_ms", &restart_ms);
-	fprintf(stderr, "# soak for %lu s (--seconds=N / PTWALK_SOAK_SECONDS / ptwalk_soak=), trace restarted every %lu ms (0: never; --restart-ms=N / PTWALK_SOAK_RESTART_MS / ptwalk_soak_restart_ms=), file page 0 at pfn %#llx\n",
+	test_knob("seconds", "PTWALK_SOAK_SECONDS", "ptwalk_soak", &seconds);
+	test_knob("restart-ms", "PTWALK_SOAK_RESTART_MS", "ptwalk_soak_restart_ms", &restart_ms);
+	fprintf(stderr, "# soak for %llu s (--seconds=N / PTWALK_SOAK_SECONDS / ptwalk_soak=), trace restarted every %llu ms (0: never; --restart-ms=N / PTWALK_SOAK_RESTART_MS / ptwalk_soak_restart_ms=), file page 0 at pfn %#llx\n",
 		seconds, restart_ms, (unsigned long long)S.pfn0);
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kmsg >= 0)
-		lseek(kmsg, 0, SEEK_END);
-	taint0 = tainted();
+	kmsg = kmsg_open();
+	taint0 = kernel_tainted();
 
 	/* whatever ran before: stop and discard, then trace ourselves */
 	ft(PTWALK_FT_STOP, 0, &t, NULL, 0);
@@ -912,9 +822,9 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 				BAD("restarting the trace: %s", strerror(errno));
 			S.ft_restarts++;
 		}
-		complaints += kmsg_check(kmsg);
+		complaints += kmsg_check(kmsg, "soak");
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((unsigned long)(now.tv_sec - t0.tv_sec) >= seconds)
+		if ((unsigned long long)(now.tv_sec - t0.tv_sec) >= seconds)
 			break;
 	}
 	S.stop = 1;
@@ -929,8 +839,8 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 	traced += ft_total(&t, v);
 	ft(PTWALK_FT_RESET, 0, &t, NULL, 0);
 	usleep(100000);
-	complaints += kmsg_check(kmsg);
-	taint1 = tainted();
+	complaints += kmsg_check(kmsg, "soak");
+	taint1 = kernel_tainted();
 
 	fprintf(stderr, "# readers: %lu translations, %lu walks (%lu records), %lu MAPS, %lu debugfs reads, %lu trace reads, %lu trace restarts\n",
 		S.xlates, S.walks, S.walk_records, S.maps, S.dbg_reads, S.ft_reads, S.ft_restarts);
