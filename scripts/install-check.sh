@@ -36,9 +36,40 @@ vermagic_is() { # ko kver
 	[ "$v" = "$2" ]
 }
 
+# dkms add + build exactly as documented, in trees of our own; CMD runs
+# them (on this machine, or in the trixie root for 7.x).
+dkms_check() { # kver build-dir cmd...
+	local k=$1 b=$2 src tree ko
+	shift 2
+	src=$(make -s dkms-source BUILD="$b")
+	tree=$b/dkms-tree
+	mkdir -p "$tree"
+	if "$@" dkms add -m ptwalk -v "$ver" --sourcetree "$(dirname "$src")" \
+		--dkmstree "$tree" > "$b.dkms.log" 2>&1 &&
+	   "$@" dkms build -m ptwalk -v "$ver" -k "$k" --sourcetree "$(dirname "$src")" \
+		--dkmstree "$tree" >> "$b.dkms.log" 2>&1 &&
+	   ko=$(find "$tree/ptwalk/$ver/$k" -name 'ptwalk.ko*' | sed -n 1p) && [ -n "$ko" ] &&
+	   vermagic_is "$ko" "$k"; then
+		ok "$k: dkms build"
+	else
+		bad "$k: dkms build (see $b.dkms.log)"
+		tail -n 20 "$b.dkms.log"
+	fi
+}
+
+trixie=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
 while read -r k; do
-	[ -d "/usr/src/linux-headers-$k" ] || continue	# built in another root
 	b=$work/$k
+	if [ ! -d "/usr/src/linux-headers-$k" ]; then
+		# 7.x: its users build on trixie; here only DKMS, in the trixie root
+		mkdir -p "$b"
+		if [ -d "$trixie/usr/src/linux-headers-$k" ]; then
+			dkms_check "$k" "$b" env PTWALK_BIND="$b" "$top/scripts/trixie-root.sh" run
+		else
+			bad "$k: no headers on this machine nor in $trixie"
+		fi
+		continue
+	fi
 	if make -s module KVER="$k" BUILD="$b" > "$b.module.log" 2>&1 &&
 	   vermagic_is "$b/module/$k/ptwalk.ko" "$k" && "$b/bin/ptwalk" --version |
 	   grep -qx "ptwalk $ver, ABI [0-9]*"; then
@@ -63,20 +94,6 @@ while read -r k; do
 	else
 		bad "$k: make install DESTDIR (see $b.install.log)"
 	fi
-	# dkms add + build exactly as documented, in trees of our own.
-	src=$(make -s dkms-source BUILD="$b")
-	tree=$b/dkms-tree
-	mkdir -p "$tree"
-	if dkms add -m ptwalk -v "$ver" --sourcetree "$(dirname "$src")" --dkmstree "$tree" \
-		> "$b.dkms.log" 2>&1 &&
-	   dkms build -m ptwalk -v "$ver" -k "$k" --sourcetree "$(dirname "$src")" \
-		--dkmstree "$tree" >> "$b.dkms.log" 2>&1 &&
-	   ko=$(find "$tree/ptwalk/$ver/$k" -name 'ptwalk.ko*' | sed -n 1p) && [ -n "$ko" ] &&
-	   vermagic_is "$ko" "$k"; then
-		ok "$k: dkms build"
-	else
-		bad "$k: dkms build (see $b.dkms.log)"
-		tail -n 20 "$b.dkms.log"
-	fi
+	dkms_check "$k" "$b"
 done < "$kdir/versions"
 [ $fails -eq 0 ] || { echo "install-check: $fails failed" >&2; exit 1; }

@@ -12,8 +12,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
-# Build tools and sparse (lint.sh runs it per kernel) in the root.
-root_pkgs="make sparse ca-certificates xz-utils zstd kmod"
+# Build tools, sparse (lint.sh runs it per kernel) and dkms (install-check)
+# in the root.
+root_pkgs="make sparse ca-certificates xz-utils zstd kmod dkms"
 
 # CMD...: chroot with /proc and /dev, and the folder $PTWALK_BIND (if set)
 # at the same path inside, in a mount namespace of its own so that the
@@ -29,7 +30,16 @@ in_root() {
 }
 
 ensure() {
-	[ -e "$root/.ptwalk-ready" ] && return
+	if [ -e "$root/.ptwalk-ready" ]; then
+		[ "$(cat "$root/.ptwalk-ready")" = "$root_pkgs" ] && return
+		# a root made with fewer packages: add them, keep the rest
+		in_root apt-get update -qq
+		# shellcheck disable=SC2086
+		in_root apt-get install -y -qq --no-install-recommends $root_pkgs >/dev/null
+		in_root apt-get clean
+		echo "$root_pkgs" > "$root/.ptwalk-ready"
+		return
+	fi
 	[ "$(id -u)" = 0 ] || { echo "trixie-root: run as root" >&2; exit 1; }
 	command -v debootstrap >/dev/null ||
 		apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
@@ -47,7 +57,7 @@ ensure() {
 	in_root apt-get install -y -qq --no-install-recommends -t trixie-backports \
 		linux-headers-amd64 >/dev/null
 	in_root apt-get clean
-	touch "$root/.ptwalk-ready"
+	echo "$root_pkgs" > "$root/.ptwalk-ready"
 }
 
 # The newest KVER of trixie-backports' metapackage for a flavour.
