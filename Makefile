@@ -41,7 +41,7 @@ BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_b
 	      $(TESTS:%=$(BUILD)/bin/%)
 
 .PHONY: module install uninstall dkms-source all deps modules tools initramfs demo check \
-	bench lint clean check-vng
+	bench lint clean debug-kernel check-vng
 
 # The machine's own kernel: no QEMU, no apt.
 module: $(BUILD)/bin/ptwalk
@@ -84,8 +84,13 @@ all: modules tools initramfs
 deps:
 	@scripts/install-deps.sh
 
-modules: deps
+# The debug lane's kernel (scripts/build-debug-kernel.sh, cached): make check
+# builds it before the modules, so that ptwalk.ko is built for it as well.
+modules: deps $(if $(filter check,$(MAKECMDGOALS)),debug-kernel)
 	@scripts/build-modules.sh
+
+debug-kernel: deps
+	@scripts/build-debug-kernel.sh
 
 tools: deps $(BINS)
 

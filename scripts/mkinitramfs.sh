@@ -32,8 +32,11 @@ done
 while read -r k; do
 	mkdir -p "$root/lib/ptwalk/$k/mods"
 	cp "$build/mod/$k/ptwalk.ko" "$root/lib/ptwalk/$k/"
-	cp "$kdir/modules-$k/"*.ko "$kdir/modules-$k/order" "$root/lib/ptwalk/$k/mods/"
-done < "$kdir/versions"
+	# (the debug kernel has zram and ext4 built in: an empty order, no .ko)
+	find "$kdir/modules-$k/" -maxdepth 1 \( -name '*.ko' -o -name order \) \
+		-exec cp -t "$root/lib/ptwalk/$k/mods/" {} +
+# and the debug lane's kernel, once scripts/build-debug-kernel.sh registered it
+done < <(cat "$kdir/versions"; cat "$kdir/debug-versions" 2>/dev/null || true)
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$build/initramfs.cpio.gz"

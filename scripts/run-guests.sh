@@ -23,13 +23,17 @@ k612=$(kpick '^6\.12\.[^-]+-amd64$')
 k7=$(kpick '^7\.[^-]+-amd64$')
 k61rt=$(kpick '^6\.1\.[0-9]+-[0-9]+-rt-amd64$')
 k612rt=$(kpick '^6\.12\.[^-]+-rt-amd64$')
+# The debug lane's kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_VM: built
+# and registered by scripts/build-debug-kernel.sh, make check runs it).
+kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 
 # lane name, kernel, runner, extra command line.  The QEMU lanes boot the
 # busybox initramfs; the vng lanes boot the same kernels under virtme-ng on
 # the host's root (scripts/vng-check.sh).  Both run scripts/guest-init and
 # are judged by judge() below.  Without LANE arguments: the QEMU lanes.
 all_lanes=("6.1-5level $k61 qemu " "6.1-4level $k61 qemu no5lvl" "6.12-5level $k612 qemu "
-	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu ")
+	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu "
+	"debug $kdbg qemu zram.num_devices=2")
 vng_lanes=("6.1-vng $k61 vng " "6.12-vng $k612 vng ")
 lanes=()
 if [ $# -gt 0 ]; then
@@ -50,6 +54,10 @@ fi
 
 # Lines in a guest's dmesg that fail a lane.
 bad_re='BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|lockdep|rcu_sched self-detected stall|rcu: INFO: rcu_|detected stall|general protection fault|Kernel panic|kernel BUG'
+# The debug kernel's: UBSAN reports and kmemleak's; not its boot banner
+# "rcu: RCU lockdep checking is enabled."
+bad_re+='|UBSAN:|suspected memory leak'
+ok_re='RCU lockdep checking is enabled'
 
 # The kernel command line of every lane: THP madvise, hugetlb pages
 # reserved at boot (one 1G, sixteen 2M), the mode for guest-init.
@@ -127,8 +135,15 @@ judge() {
 		grep -qE '^# Totals:|^# PASSED|^# FAILED' "$log" || problems+=("selftests did not finish")
 		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
 	fi
-	kmsgs=$(sed -n '/PTWALK-GUEST dmesg begin/,/PTWALK-GUEST dmesg end/p' "$log" | grep -E "$bad_re")
+	kmsgs=$(sed -n '/PTWALK-GUEST dmesg begin/,/PTWALK-GUEST dmesg end/p' "$log" | grep -E "$bad_re" | grep -vE "$ok_re")
 	[ -n "$kmsgs" ] && problems+=("kernel complained: $(echo "$kmsgs" | head -n 3 | tr '\n' ' ')")
+	# kmemleak after rmmod (guest-init, debug kernel): any suspect fails
+	local leaks
+	leaks=$(sed -n '/PTWALK-GUEST kmemleak begin/,/PTWALK-GUEST kmemleak end/p' "$log" |
+		grep -c '^unreferenced object')
+	[ "$leaks" -gt 0 ] && problems+=("kmemleak: $leaks suspected leaks")
+	grep -q 'PTWALK-GUEST kmemleak scan failed' "$log" && problems+=("kmemleak scan failed")
+	[ "$name" = debug ] && ! grep -q 'PTWALK-GUEST kmemleak end' "$log" && problems+=("no kmemleak scan")
 	if [ "$mode" = check ]; then
 		# each failed test with its diagnostics, so a CI log says why
 		awk -v lane="$name" '/^#  RUN /{buf=""} {buf=buf "    " lane ": " $0 "\n"}
