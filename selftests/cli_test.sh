@@ -52,7 +52,7 @@ within() {
 
 mkdir -p "$tmp"
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 
 : > "$tmp/addrs"
 /bin/demo_target > "$tmp/addrs" &
@@ -119,8 +119,15 @@ rss=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
 within "$res" "$rss"
 result $? "maps resident ($res KiB) agrees with VmRSS ($rss KiB)"
 
-tail -n 2 "$tmp/maps.txt" | head -n 1 | grep -q '^TOTAL'
-result $? "maps text ends with a TOTAL line"
+tail -n 3 "$tmp/maps.txt" | head -n 1 | grep -q '^TOTAL' &&
+	tail -n 2 "$tmp/maps.txt" | head -n 1 | grep -q '^resident by folio size: '
+result $? "maps text ends with a TOTAL line and the folio sizes"
+
+# Resident bytes by folio size (4K, 64K mTHP, 2M...) add up to the resident total.
+fsum=$(sed -n '/^  "total":{/,$p' "$tmp/maps.json" | sed -n '/"resident_by_folio":{/,/}/p' |
+	sed -n 's/^ *"[0-9][0-9]*":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+[ "$fsum" = "$(json_total "$tmp/maps.json" resident)" ] && [ "$fsum" -gt 0 ]
+result $? "maps --json resident_by_folio adds up to resident ($fsum)"
 
 line=$(tail -n 1 "$tmp/maps.txt")
 echo "# $line"

@@ -131,7 +131,7 @@ const char *const *fallback_missing(int maps)
 	static const char *names[24];
 	static const char *const maps_always[] = {
 		"tables", "tables_first", "pte_deposited", "dirty", "accessed",
-		"write_protected", "nodes", NULL,
+		"write_protected", "nodes", "resident_by_folio", NULL,
 	};
 	static const char *const walk_always[] = {
 		"entry", "accessed", "dirty", "rw", "nx", NULL,

@@ -95,6 +95,8 @@ void maps_sum(const struct ptwalk_vma_stats *s, size_t n, struct ptwalk_vma_stat
 		}
 		for (j = 0; j < PTWALK_MAX_NODES; j++)
 			t->node[j] += s->node[j];
+		for (j = 0; j < PTWALK_NR_FOLIO_ORDERS; j++)
+			t->resident_folio[j] += s->resident_folio[j];
 		if (s->largest_extent > t->largest_extent)
 			t->largest_extent = s->largest_extent;
 		t->vma.end += s->vma.end - s->vma.start;	/* the total size */
@@ -203,6 +205,47 @@ static void page_tables_line(FILE *out, const struct maps_view *view,
 	fputc('\n', out);
 }
 
+/* "4K 772K, 64K 1M, 2M 2M": resident bytes by the size of their folio */
+static void folio_sizes_line(FILE *out, const struct maps_view *view,
+			     const struct ptwalk_vma_stats *t)
+{
+	char size[16], bytes[16];
+	const char *sep = "";
+	unsigned int o;
+
+	if (view_missing(view, "resident_by_folio"))
+		return;
+	fprintf(out, "resident by folio size:");
+	for (o = 0; o < PTWALK_NR_FOLIO_ORDERS; o++) {
+		if (!t->resident_folio[o])
+			continue;
+		fprintf(out, "%s %s %s", sep, exact_size(PAGE_SIZE << o, size, sizeof(size)),
+			human_size(t->resident_folio[o], bytes, sizeof(bytes)));
+		sep = ",";
+	}
+	fputc('\n', out);
+}
+
+/* {"4096": bytes, "65536": bytes, ...}: the folio sizes that hold resident memory */
+static struct json_object *json_folios(const struct maps_view *view,
+				       const struct ptwalk_vma_stats *s)
+{
+	struct json_object *o;
+	char key[24];
+	unsigned int i;
+
+	if (view_missing(view, "resident_by_folio"))
+		return NULL;
+	o = json_object_new_object();
+	for (i = 0; i < PTWALK_NR_FOLIO_ORDERS; i++) {
+		if (!s->resident_folio[i])
+			continue;
+		snprintf(key, sizeof(key), "%llu", PAGE_SIZE << i);
+		json_object_object_add(o, key, json_object_new_int64(s->resident_folio[i]));
+	}
+	return o;
+}
+
 void render_maps_text(FILE *out, const struct maps_view *view,
 		      const struct ptwalk_vma_stats *s, size_t n)
 {
@@ -220,6 +263,7 @@ void render_maps_text(FILE *out, const struct maps_view *view,
 	maps_sum(s, n, &total);
 	snprintf(range, sizeof(range), "TOTAL (%zu VMAs)", n);
 	maps_row(out, view, &total, range, "");
+	folio_sizes_line(out, view, &total);
 	page_tables_line(out, view, &total);
 }
 
@@ -288,6 +332,7 @@ static void json_stats(struct json_object *o, const struct maps_view *view,
 			       json_tables(view, "tables_first", s->tables_first));
 	json_object_object_add(o, "nodes", json_nodes(view, s));
 	json_object_object_add(o, "node_other", json_known(view, "nodes", s->node_other));
+	json_object_object_add(o, "resident_by_folio", json_folios(view, s));
 }
 
 static struct json_object *json_total(const struct maps_view *view,
