@@ -65,7 +65,8 @@ guest_append() { # extra
 	local a="panic=-1 transparent_hugepage=madvise"
 	# the benchmark wants the memory the hugetlb tests would reserve
 	[ "$mode" = bench ] || a+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=16"
-	echo "$a ptwalk_mode=$mode $1"
+	# PTWALK_GUEST_APPEND: test knobs by hand (ptwalk_soak=90 ...)
+	echo "$a ptwalk_mode=$mode $1 ${PTWALK_GUEST_APPEND:-}"
 }
 
 # run_qemu KVER EXTRA LOG: the busybox initramfs guest, serial on LOG.
