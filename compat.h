@@ -254,22 +254,27 @@ static inline bool ptw_have_fault_trace(void)
  * The vm events ptwalk reports, as entries of vmstat_ext.c's table.  Some
  * exist only with their config option (Debian's 6.1 RT kernel has neither
  * THP nor NUMA balancing): those are listed as absent, by name, and never
- * read.  Reclaim's scan/steal/refill counters turned from vm events into
- * per-node stats between 6.12 (events) and 7.3 (node stats); 7.0 is the
- * guess for a kernel in between, which W=1 catches (-Wenum-conversion)
- * if wrong.  /proc/vmstat prints both kinds the same way.
+ * read.  Reclaim's scan/steal/refill counters became per-node stats with
+ * "mm: move pgscan, pgsteal, pgrefill to node stats": still in akpm's
+ * mm-unstable while 7.0 was at -rc (March 2026), so 7.1 at the earliest,
+ * and there in 7.3.  The table keeps each item in a member of its own enum
+ * type, so should a kernel have them elsewhere than this test says, W=1's
+ * -Wenum-conversion stops the build (lint and build-modules.sh fail on any
+ * warning) instead of reading another counter.  /proc/vmstat prints both
+ * kinds the same way.
  */
 enum ptw_vm_src {
-	PTW_VM_EVENT,		/* all_vm_events()[item] */
-	PTW_VM_NODE_STAT,	/* global_node_page_state(item) */
+	PTW_VM_EVENT,		/* all_vm_events()[event] */
+	PTW_VM_NODE_STAT,	/* global_node_page_state(node_stat) */
 	PTW_VM_ABSENT,		/* not in this kernel: @absent says why */
 };
 
-#define PTW_EV(i)		.src = PTW_VM_EVENT, .item = (i)
+#define PTW_EV(i)		.src = PTW_VM_EVENT, .event = (i)
+#define PTW_EV_NODE(i)		.src = PTW_VM_NODE_STAT, .node_stat = (i)
 #define PTW_EV_ABSENT(why)	.src = PTW_VM_ABSENT, .absent = (why)
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
-#define PTW_EV_RECLAIM(i)	.src = PTW_VM_NODE_STAT, .item = (i)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
+#define PTW_EV_RECLAIM(i)	PTW_EV_NODE(i)
 #else
 #define PTW_EV_RECLAIM(i)	PTW_EV(i)
 #endif

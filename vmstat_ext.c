@@ -80,7 +80,9 @@ int ptw_visit_zones(const struct ptw_zone_ops *ops, void *priv)
 static const struct {
 	const char *name;
 	enum ptw_vm_src src;
-	int item;		/* enum vm_event_item or enum node_stat_item */
+	/* one typed member each, so that -Wenum-conversion checks compat.h */
+	enum vm_event_item event;
+	enum node_stat_item node_stat;
 	const char *absent;	/* PTW_VM_ABSENT: why */
 	unsigned int divisor;	/* 0 or 1: as is */
 } vm_events[] = {
@@ -143,9 +145,9 @@ int ptw_read_vm_events(struct ptwalk_vmstat_item *items)
 		if (vm_events[i].src == PTW_VM_ABSENT)
 			continue;
 		if (vm_events[i].src == PTW_VM_NODE_STAT)
-			v = global_node_page_state(vm_events[i].item);
+			v = global_node_page_state(vm_events[i].node_stat);
 		else
-			v = all[vm_events[i].item];
+			v = all[vm_events[i].event];
 		memset(&items[n], 0, sizeof(items[n]));
 		strscpy(items[n].name, vm_events[i].name, sizeof(items[n].name));
 		items[n].value = v / max(vm_events[i].divisor, 1U);
