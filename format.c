@@ -151,8 +151,9 @@ void ptw_format_vmstat(struct seq_file *m, const struct ptwalk_vmstat_item *item
 
 	for (i = 0; i < n; i++)
 		seq_printf(m, "%s %llu\n", items[i].name, items[i].value);
+	/* comments, so that every other line stays "name value" */
 	for (i = 0; (name = ptw_absent_vm_event(i, &why)); i++)
-		seq_printf(m, "%s absent (%s)\n", name, why);
+		seq_printf(m, "# %s absent (%s)\n", name, why);
 }
 
 void ptw_format_faults(struct seq_file *m, pid_t pid, const struct ptwalk_faults *f)

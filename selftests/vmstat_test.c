@@ -720,6 +720,33 @@ static int slurp(const char *cmd, char *buf, size_t len)
 	return WEXITSTATUS(pclose(f));
 }
 
+/*
+ * The debugfs vmstat text as /proc/vmstat's: "name value" lines of names
+ * /proc/vmstat has, and "# " comments (the events this kernel lacks).
+ */
+static void vmstat_lines(struct __test_metadata *_metadata, const char *text)
+{
+	unsigned int values = 0, comments = 0;
+	static char buf[1 << 16];
+	char *line, *save;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[64], rest[2];
+		unsigned long long v;
+
+		if (line[0] == '#') {
+			comments++;
+			continue;
+		}
+		ASSERT_EQ(2, sscanf(line, "%63s %llu%1s", name, &v, rest)) TH_LOG("line \"%s\"", line);
+		EXPECT_LE(0, proc_vmstat(name)) TH_LOG("%s not in /proc/vmstat", name);
+		values++;
+	}
+	EXPECT_LT(0, values);
+	TH_LOG("vmstat: %u name-value lines, %u comments", values, comments);
+}
+
 TEST(debugfs_and_cli)
 {
 	static char buf[1 << 16];
@@ -731,8 +758,9 @@ TEST(debugfs_and_cli)
 	EXPECT_NE(NULL, strstr(buf, "with_boost: min "));
 	ASSERT_EQ(0, slurp("cat /sys/kernel/debug/ptwalk/vmstat", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "pgfault "));
+	vmstat_lines(_metadata, buf);
 	/* what the kernel's config lacks is listed absent, never left out silently */
-	EXPECT_EQ(!have_thp(), !!strstr(buf, "\nthp_fault_alloc absent (no CONFIG_TRANSPARENT_HUGEPAGE)\n"));
+	EXPECT_EQ(!have_thp(), !!strstr(buf, "\n# thp_fault_alloc absent (no CONFIG_TRANSPARENT_HUGEPAGE)\n"));
 	EXPECT_EQ(have_thp(), proc_vmstat("thp_fault_alloc") >= 0);
 	snprintf(cmd, sizeof(cmd), "echo %d > /sys/kernel/debug/ptwalk/target", getpid());
 	ASSERT_EQ(0, system(cmd));
