@@ -17,6 +17,7 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/vmstat.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/ptwalk.h>
 /*
  * Kernels with <linux/leafops.h> (7.3) decode non-present entries by
@@ -153,6 +154,20 @@ static inline bool ptw_pte_swp_uffd_wp(pte_t pte)
 	return pte_swp_uffd(pte);
 }
 #endif
+
+/*
+ * 7.3's userfaultfd read-write-protect mode (VM_UFFD_RWP) puts the same
+ * uffd bit on no-access entries of the VMAs registered for it; a VMA is in
+ * one of the two modes at most.  Before, the bit meant write-protect only.
+ */
+static inline bool ptw_userfaultfd_rwp(struct vm_area_struct *vma)
+{
+#ifdef VM_UFFD_RWP
+	return userfaultfd_rwp(vma);
+#else
+	return false;
+#endif
+}
 
 /*
  * What a non-present, non-empty entry holds, in the terms of

@@ -9,6 +9,7 @@
 #include <linux/dcache.h>
 #include <linux/string.h>
 #include <linux/err.h>
+#include <linux/userfaultfd_k.h>
 #include "compat.h"
 #include "internal.h"
 
@@ -19,6 +20,23 @@
 static_assert(_PAGE_PRESENT == BIT(PTWALK_EF_PRESENT) && _PAGE_RW == BIT(PTWALK_EF_RW) &&
 	      _PAGE_USER == BIT(PTWALK_EF_USER) && _PAGE_PWT == BIT(PTWALK_EF_PWT) &&
 	      _PAGE_PCD == BIT(PTWALK_EF_PCD) && _PAGE_ACCESSED == BIT(PTWALK_EF_ACCESSED));
+
+/*
+ * A leaf's uffd bit (present or swap form) as what it means in its VMA:
+ * write-protect where the VMA is registered for that, read-write-protect
+ * where it is registered for 7.3's RWP mode; anywhere else it protects
+ * nothing (no fault would report it), so it is not told.
+ */
+static u64 uffd_flags(const struct ptw_entry *e, bool bit)
+{
+	if (!bit)
+		return 0;
+	if (userfaultfd_wp(e->vma))
+		return BIT_ULL(PTWALK_EF_UFFD_WP);
+	if (ptw_userfaultfd_rwp(e->vma))
+		return BIT_ULL(PTWALK_EF_UFFD_RWP);
+	return 0;
+}
 
 u64 ptw_entry_flags(const struct ptw_entry *e)
 {
@@ -31,8 +49,10 @@ u64 ptw_entry_flags(const struct ptw_entry *e)
 	if (leaf && !e->present) {
 		pte_t pte = __pte(v);
 
+		/* a uffd-wp marker is write-protected, as pagemap says it */
 		return BIT_IF(pte_swp_soft_dirty(pte), PTWALK_EF_SOFT_DIRTY) |
-		       BIT_IF(ptw_pte_swp_uffd_wp(pte), PTWALK_EF_UFFD_WP) |
+		       uffd_flags(e, ptw_pte_swp_uffd_wp(pte)) |
+		       BIT_IF(e->kind == PTWALK_KIND_UFFD_WP, PTWALK_EF_UFFD_WP) |
 		       BIT_IF(pte_swp_exclusive(pte), PTWALK_EF_SWP_EXCLUSIVE);
 	}
 	/* the low hardware bits have the same numbers in PTWALK_EF_* */
@@ -55,7 +75,7 @@ u64 ptw_entry_flags(const struct ptw_entry *e)
 	else
 		f |= BIT_IF(v & _PAGE_PROTNONE, PTWALK_EF_PROTNONE);
 	f |= BIT_IF(v & _PAGE_SOFT_DIRTY, PTWALK_EF_SOFT_DIRTY);
-	f |= BIT_IF(v & PTW_PAGE_UFFD_WP, PTWALK_EF_UFFD_WP);
+	f |= uffd_flags(e, v & PTW_PAGE_UFFD_WP);
 	f |= BIT_IF(v & _PAGE_SPECIAL, PTWALK_EF_SPECIAL);
 	f |= BIT_IF(v & PTW_PAGE_DEVMAP, PTWALK_EF_DEVMAP);
 	return f;

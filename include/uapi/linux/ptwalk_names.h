@@ -69,6 +69,7 @@ __attribute__((__unused__)) = {
 	[PTWALK_EF_DEVMAP] = "devmap",
 	[PTWALK_EF_SAVED_DIRTY] = "saved-dirty",
 	[PTWALK_EF_SWP_EXCLUSIVE] = "swp-exclusive",
+	[PTWALK_EF_UFFD_RWP] = "uffd-rwp",
 };
 
 static const char *const ptwalk_page_flag_names[PTWALK_NR_PAGE_FLAGS]
