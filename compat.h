@@ -12,6 +12,7 @@
 
 #include <linux/version.h>
 #include <linux/mm.h>
+#include <linux/fs.h>
 #include <linux/pgtable.h>
 #include <linux/page-flags.h>
 #include <linux/swap.h>
@@ -98,9 +99,13 @@ static inline int ptw_page_mapcount(struct folio *folio, struct page *page)
 #endif
 
 /*
- * ZONE_DEVICE mappings had their own page-table bit (pte/pmd/pud_devmap)
- * until it was removed (it is gone in Debian's 7.3): since then
- * such pages are mapped like normal ones and the entry does not tell.
+ * ZONE_DEVICE memory (pmem through fsdax or device-dax) had its own
+ * page-table bit (pte/pmd/pud_devmap) until it was removed (it is gone in
+ * Debian's 7.3): since then such pages are mapped as normal, refcounted
+ * ones, and the entry does not tell.  ptw_zone_device() then asks the VMA
+ * (a DAX file or device) and the page's zone; with the bit it is left to
+ * the bit, and costs nothing.  Zero pages, which DAX maps in holes, are
+ * told apart before either is asked.
  */
 #ifdef _PAGE_DEVMAP
 #define PTW_PAGE_DEVMAP		_PAGE_DEVMAP
@@ -118,6 +123,11 @@ static inline bool ptw_pud_devmap(pud_t pud)
 {
 	return pud_devmap(pud);
 }
+
+static inline bool ptw_zone_device(struct vm_area_struct *vma, unsigned long pfn)
+{
+	return false;
+}
 #else
 #define PTW_PAGE_DEVMAP		0
 static inline bool ptw_pte_devmap(pte_t pte)
@@ -133,6 +143,12 @@ static inline bool ptw_pmd_devmap(pmd_t pmd)
 static inline bool ptw_pud_devmap(pud_t pud)
 {
 	return false;
+}
+
+static inline bool ptw_zone_device(struct vm_area_struct *vma, unsigned long pfn)
+{
+	return vma_is_dax(vma) ||
+	       (pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn)));
 }
 #endif
 

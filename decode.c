@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/hugetlb.h>
 #include <linux/dcache.h>
+#include <linux/fs.h>
 #include <linux/string.h>
 #include <linux/err.h>
 #include <linux/userfaultfd_k.h>
@@ -92,6 +93,23 @@ u8 ptw_entry_pkey(const struct ptw_entry *e)
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset)
 {
 	return ptw_nonpresent_kind(__pte(val), type, offset);
+}
+
+/*
+ * Whether @page, mapped by a PMD leaf of @vma, is the huge zero page (not
+ * exported): the one PMD-mapped folio that is not anonymous in a private
+ * anonymous VMA, and the one that is not ZONE_DEVICE memory in a DAX file
+ * (fsdax maps it over holes); it is in no other VMA.  Asked before the
+ * special bit (7.3 maps it special) and before ZONE_DEVICE (7.3 tells
+ * that by the VMA).
+ */
+bool ptw_huge_zero_page(struct vm_area_struct *vma, struct page *page)
+{
+	if (!page || folio_test_anon(page_folio(page)))
+		return false;
+	if (!vma->vm_file)
+		return true;
+	return vma_is_dax(vma) && !is_zone_device_page(page);
 }
 
 /* A snapshot of the page; the caller holds the lock of the entry mapping it. */

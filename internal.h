@@ -113,6 +113,7 @@ static inline u64 ptw_user_entry(u64 val, bool swap_form)
 }
 
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
+bool ptw_huge_zero_page(struct vm_area_struct *vma, struct page *page);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
 void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,

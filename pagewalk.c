@@ -123,14 +123,17 @@ static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
 	e->type = PTW_LEAF;
 	e->present = true;
 	e->pfn = pte_pfn(pte);
-	if (pte_special(pte)) {
-		/* no struct page to speak of, but the zero page has one */
-		e->kind = is_zero_pfn(e->pfn) ? PTWALK_KIND_ZERO : PTWALK_KIND_PFNMAP;
-		if (e->kind == PTWALK_KIND_ZERO)
-			e->page = page_of(w, e->pfn);
-	} else if (vma_is_pfnmap(w->vma)) {
-		e->kind = PTWALK_KIND_PFNMAP;
+	if (is_zero_pfn(e->pfn)) {
+		/* special, mostly; first, as a DAX file maps it in holes */
+		e->kind = PTWALK_KIND_ZERO;
+		e->page = page_of(w, e->pfn);
 	} else if (ptw_pte_devmap(pte)) {
+		/* before special: x86's pte_mkdevmap() sets both */
+		e->kind = PTWALK_KIND_DEVMAP;
+	} else if (pte_special(pte) || vma_is_pfnmap(w->vma)) {
+		/* no struct page to speak of */
+		e->kind = PTWALK_KIND_PFNMAP;
+	} else if (ptw_zone_device(w->vma, e->pfn)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_NORMAL;
@@ -155,18 +158,17 @@ static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
 	} else {
 		struct page *page = pfn_valid(e->pfn) ? pfn_to_page(e->pfn) : NULL;
 
-		/*
-		 * The huge zero page is not exported; it is the only PMD-mapped
-		 * folio in a private anonymous VMA that is not anonymous.  Tested
-		 * before pmd_special(): 7.3 maps it special, as the 4K zero page.
-		 */
-		if (page && !vma->vm_file && !folio_test_anon(page_folio(page)))
+		/* the huge zero page first: 7.3 maps it special, DAX in holes */
+		if (ptw_huge_zero_page(vma, page))
 			e->kind = PTWALK_KIND_ZERO;
+		else if (ptw_zone_device(vma, e->pfn))
+			e->kind = PTWALK_KIND_DEVMAP;
 		else if (ptw_pmd_special(pmd))
 			e->kind = PTWALK_KIND_PFNMAP;
 		else
 			e->kind = PTWALK_KIND_THP;
-		e->page = w->ops->pages && e->kind != PTWALK_KIND_PFNMAP ? page : NULL;
+		e->page = w->ops->pages && (e->kind == PTWALK_KIND_ZERO ||
+					    e->kind == PTWALK_KIND_THP) ? page : NULL;
 	}
 }
 
@@ -178,7 +180,7 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	if (is_vm_hugetlb_page(w->vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
 		e->page = page_of(w, e->pfn);
-	} else if (ptw_pud_devmap(pud)) {
+	} else if (ptw_pud_devmap(pud) || ptw_zone_device(w->vma, e->pfn)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_PFNMAP;
