@@ -400,6 +400,7 @@ static void range_flags(const struct ptwalk_record *r, char *buf, size_t len)
 	static const struct { int bit; const char *name; } extra[] = {
 		{ PTWALK_EF_ACCESSED, "A" }, { PTWALK_EF_DIRTY, "D" },
 		{ PTWALK_EF_SOFT_DIRTY, "SD" }, { PTWALK_EF_UFFD_WP, "UFFD" },
+		{ PTWALK_EF_UFFD_RWP, "UFFD-RWP" },
 		{ PTWALK_EF_GLOBAL, "GLB" }, { PTWALK_EF_PWT, "PWT" }, { PTWALK_EF_PCD, "PCD" },
 		{ PTWALK_EF_SPECIAL, "SPECIAL" }, { PTWALK_EF_DEVMAP, "DEVMAP" },
 		{ PTWALK_EF_PROTNONE, "PROTNONE" }, { PTWALK_EF_SAVED_DIRTY, "SAVED-D" },
