@@ -102,8 +102,8 @@ static inline int ptw_page_mapcount(struct folio *folio, struct page *page)
  * ZONE_DEVICE memory (pmem through fsdax or device-dax) had its own
  * page-table bit (pte/pmd/pud_devmap) until it was removed (it is gone in
  * Debian's 7.3): since then such pages are mapped as normal, refcounted
- * ones, and the entry does not tell.  ptw_zone_device() then asks the VMA
- * (a DAX file or device) and the page's zone; with the bit it is left to
+ * ones, and the entry does not tell.  ptw_zone_device() then asks the
+ * page's zone in a DAX file or device; with the bit it is left to
  * the bit, and costs nothing.  Zero pages, which DAX maps in holes, are
  * told apart before either is asked.
  */
@@ -147,8 +147,9 @@ static inline bool ptw_pud_devmap(pud_t pud)
 
 static inline bool ptw_zone_device(struct vm_area_struct *vma, unsigned long pfn)
 {
-	return vma_is_dax(vma) ||
-	       (pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn)));
+	/* the page decides: a DAX VMA maps anonymous COW copies too */
+	return vma_is_dax(vma) && pfn_valid(pfn) &&
+	       is_zone_device_page(pfn_to_page(pfn));
 }
 #endif
 

@@ -6,8 +6,10 @@
  * whatever level DAX mapped them, on kernels with the devmap bit (6.x) and
  * without it (7.3).  Holes read as the zero page: the huge zero page under
  * a PMD, the 4K one under a PTE, never devmap, THP or PFN map.  Against
- * pagemap (present, PFN) and kpageflags (zero page).  Skips without the
- * mount (DAX_DIR, default /mnt/dax).
+ * pagemap (present, PFN) and kpageflags (zero page).  In a private mapping
+ * a write gets an anonymous copy (dax_fault_cow_page): a normal page in
+ * the DAX VMA, beside the devmap and zero pages not written.  Skips
+ * without the mount (DAX_DIR, default /mnt/dax).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -46,8 +48,8 @@ static bool dax_mounted(const char *dir)
 	return dax;
 }
 
-/* @len bytes of the file at @off, shared, at an address aligned to @align plus @shift */
-static char *map_file(int fd, size_t len, off_t off, size_t align, size_t shift)
+/* @len bytes of the file at @off, @share, at an address aligned to @align plus @shift */
+static char *map_file_as(int fd, size_t len, off_t off, size_t align, size_t shift, int share)
 {
 	char *r = mmap(NULL, len + align + shift, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *p;
@@ -55,9 +57,14 @@ static char *map_file(int fd, size_t len, off_t off, size_t align, size_t shift)
 	if (r == MAP_FAILED)
 		return NULL;
 	p = (char *)(((uintptr_t)r + align - 1) & ~(align - 1)) + shift;
-	if (mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED)
+	if (mmap(p, len, PROT_READ | PROT_WRITE, share | MAP_FIXED, fd, off) == MAP_FAILED)
 		return NULL;
 	return p;
+}
+
+static char *map_file(int fd, size_t len, off_t off, size_t align, size_t shift)
+{
+	return map_file_as(fd, len, off, align, shift, MAP_SHARED);
 }
 
 FIXTURE(dax) {
@@ -179,6 +186,72 @@ TEST_F(dax, holes_are_zero)
 	TH_LOG("holes: %d pages under huge zero PMDs, %d under 4K zero PTEs", pmd, pte);
 	munmap(p, hole);
 	munmap(q, hole - SZ_4K);
+}
+
+/*
+ * A private mapping of data and hole, 2M-aligned: every third page of the
+ * data's first 2M and of the hole's first 2M written before anything is
+ * read (so those 2M are PTE-mapped: DAX takes no PMD write fault in a
+ * private mapping), then everything read.  The written pages are
+ * anonymous copies: normal, with their page, anon by pagemap and
+ * kpageflags, in no device zone.  The rest stay pmem pages (devmap) and
+ * zero pages (the 4K one beside written pages, the huge one or the 4K one
+ * in the second 2M of hole).
+ */
+TEST_F(dax, private_cow_is_normal)
+{
+	const size_t len = DATA_SIZE + SZ_2M * 2;
+	char *p = map_file_as(self->fd, len, 0, SZ_2M, 0, MAP_PRIVATE);
+	char *hole = p + DATA_SIZE;
+	int i, n = (int)(len / SZ_4K), cow = 0, devmap = 0, zero = 0;
+	volatile char c;
+
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < (int)(SZ_2M / SZ_4K); i += 3) {
+		p[i * SZ_4K] = 1;
+		hole[i * SZ_4K] = 1;
+	}
+	for (i = 0; i < n; i++)
+		c = p[i * SZ_4K];
+	(void)c;
+	for (i = 0; i < n; i++) {
+		char *va = p + i * SZ_4K;
+		bool in_hole = va >= hole;
+		size_t j = (size_t)(va - (in_hole ? hole : p)) / SZ_4K;
+		bool written = j < SZ_2M / SZ_4K && j % 3 == 0;
+		uint64_t pm, kf;
+
+		xlate(_metadata, self->ptw, va, &self->x);
+		pm = pagemap_entry(getpid(), (uintptr_t)va);
+		kf = kpageflags(self->x.pfn);
+		if (written) {
+			EXPECT_EQ(PTWALK_KIND_NORMAL, self->x.kind)
+				TH_LOG("written page %d: kind %u level %u", i, self->x.kind,
+				       self->x.leaf_level);
+			EXPECT_EQ(PTWALK_LEVEL_PTE, self->x.leaf_level);
+			ASSERT_TRUE(self->x.valid & PTWALK_XV_PAGE) TH_LOG("page %d", i);
+			EXPECT_TRUE(self->x.page.flags & PF(ANON));
+			EXPECT_TRUE(kpf(kf, KPF_ANON));
+			EXPECT_FALSE(pm & PM_FILE);
+			EXPECT_STRNE("Device", self->x.page.zone);
+			cow += self->x.kind == PTWALK_KIND_NORMAL;
+		} else if (!in_hole) {
+			EXPECT_EQ(PTWALK_KIND_DEVMAP, self->x.kind)
+				TH_LOG("data page %d: kind %u level %u", i, self->x.kind,
+				       self->x.leaf_level);
+			EXPECT_FALSE(kpf(kf, KPF_ANON));
+			EXPECT_FALSE(kpf(kf, KPF_ZERO_PAGE));
+			devmap += self->x.kind == PTWALK_KIND_DEVMAP;
+		} else {
+			EXPECT_EQ(PTWALK_KIND_ZERO, self->x.kind)
+				TH_LOG("hole page %d: kind %u level %u", i, self->x.kind,
+				       self->x.leaf_level);
+			EXPECT_TRUE(kpf(kf, KPF_ZERO_PAGE));
+			zero += self->x.kind == PTWALK_KIND_ZERO;
+		}
+	}
+	TH_LOG("private: %d anonymous copies, %d devmap, %d zero pages", cow, devmap, zero);
+	munmap(p, len);
 }
 
 TEST_HARNESS_MAIN
