@@ -102,10 +102,13 @@ static inline int ptw_page_mapcount(struct folio *folio, struct page *page)
  * ZONE_DEVICE memory (pmem through fsdax or device-dax) had its own
  * page-table bit (pte/pmd/pud_devmap) until it was removed (it is gone in
  * Debian's 7.3): since then such pages are mapped as normal, refcounted
- * ones, and the entry does not tell.  ptw_zone_device() then asks the
- * page's zone in a DAX file or device; with the bit it is left to
- * the bit, and costs nothing.  Zero pages, which DAX maps in holes, are
- * told apart before either is asked.
+ * ones, and the entry does not tell.  Only the page's zone does, and that
+ * is a struct page read per entry: ptw_vma_zone_device() says, once per
+ * VMA, whether the VMA can map such pages at all (a DAX file or device,
+ * or a driver's VM_MIXEDMAP), and only there is the zone read.  A DAX
+ * VMA also maps ordinary pages (the zero pages in holes, anonymous COW
+ * copies in a private mapping), so the page decides, never the VMA.  With
+ * the bit, the bit tells, and the VMA is never asked.
  */
 #ifdef _PAGE_DEVMAP
 #define PTW_PAGE_DEVMAP		_PAGE_DEVMAP
@@ -124,7 +127,7 @@ static inline bool ptw_pud_devmap(pud_t pud)
 	return pud_devmap(pud);
 }
 
-static inline bool ptw_zone_device(struct vm_area_struct *vma, unsigned long pfn)
+static inline bool ptw_vma_zone_device(struct vm_area_struct *vma)
 {
 	return false;
 }
@@ -145,11 +148,9 @@ static inline bool ptw_pud_devmap(pud_t pud)
 	return false;
 }
 
-static inline bool ptw_zone_device(struct vm_area_struct *vma, unsigned long pfn)
+static inline bool ptw_vma_zone_device(struct vm_area_struct *vma)
 {
-	/* the page decides: a DAX VMA maps anonymous COW copies too */
-	return vma_is_dax(vma) && pfn_valid(pfn) &&
-	       is_zone_device_page(pfn_to_page(pfn));
+	return vma_is_dax(vma) || (vma->vm_flags & VM_MIXEDMAP);
 }
 #endif
 

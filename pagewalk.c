@@ -78,6 +78,7 @@ struct ptw_walk {
 	struct vm_area_struct *vma;
 	const struct ptw_ops *ops;
 	void *priv;
+	bool zone_device;	/* the VMA may map unmarked ZONE_DEVICE pages */
 };
 
 static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
@@ -118,6 +119,17 @@ static struct page *page_of(struct ptw_walk *w, unsigned long pfn)
 	return w->ops->pages && pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
 }
 
+/*
+ * ZONE_DEVICE memory that no entry bit marks (7.3), by the page's zone,
+ * read only in VMAs that can map it (ptw_vma_zone_device(), once per
+ * VMA).  Device-coherent pages in anonymous VMAs are not looked for: they
+ * read as normal, and their zone name tells when pages are read anyway.
+ */
+static bool zone_device(struct ptw_walk *w, unsigned long pfn)
+{
+	return w->zone_device && pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn));
+}
+
 static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
 {
 	e->type = PTW_LEAF;
@@ -133,7 +145,7 @@ static void set_present_pte(struct ptw_walk *w, struct ptw_entry *e, pte_t pte)
 	} else if (pte_special(pte) || vma_is_pfnmap(w->vma)) {
 		/* no struct page to speak of */
 		e->kind = PTWALK_KIND_PFNMAP;
-	} else if (ptw_zone_device(w->vma, e->pfn)) {
+	} else if (zone_device(w, e->pfn)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_NORMAL;
@@ -161,7 +173,7 @@ static void set_present_pmd(struct ptw_walk *w, struct ptw_entry *e, pmd_t pmd)
 		/* the huge zero page first: 7.3 maps it special, DAX in holes */
 		if (ptw_huge_zero_page(vma, page))
 			e->kind = PTWALK_KIND_ZERO;
-		else if (ptw_zone_device(vma, e->pfn))
+		else if (w->zone_device && page && is_zone_device_page(page))
 			e->kind = PTWALK_KIND_DEVMAP;
 		else if (ptw_pmd_special(pmd))
 			e->kind = PTWALK_KIND_PFNMAP;
@@ -180,7 +192,7 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	if (is_vm_hugetlb_page(w->vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
 		e->page = page_of(w, e->pfn);
-	} else if (ptw_pud_devmap(pud) || ptw_zone_device(w->vma, e->pfn)) {
+	} else if (ptw_pud_devmap(pud) || zone_device(w, e->pfn)) {
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_PFNMAP;
@@ -454,6 +466,7 @@ static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	int ret;
 
 	w->vma = vma;
+	w->zone_device = ptw_vma_zone_device(vma);
 	ret = w->ops->vma ? w->ops->vma(w->priv, vma) : 0;
 	if (ret)
 		return ret;
