@@ -192,7 +192,10 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 	if (is_vm_hugetlb_page(w->vma)) {
 		e->kind = PTWALK_KIND_HUGETLB;
 		e->page = page_of(w, e->pfn);
-	} else if (ptw_pud_devmap(pud) || zone_device(w, e->pfn)) {
+	} else if (ptw_pud_devmap(pud)) {
+		e->kind = PTWALK_KIND_DEVMAP;
+	} else if (!vma_is_pfnmap(w->vma) && zone_device(w, e->pfn)) {
+		/* as at PTE and PMD level: a PFN map's pfns are never read as pages */
 		e->kind = PTWALK_KIND_DEVMAP;
 	} else {
 		e->kind = PTWALK_KIND_PFNMAP;
