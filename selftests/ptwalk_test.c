@@ -269,6 +269,54 @@ TEST_F(ptw, huge_zero_page)
 }
 
 /*
+ * A private mapping of /dev/zero is anonymous memory (mmap_zero() makes the
+ * VMA anonymous but keeps vm_file): reading it maps the huge zero page as
+ * in a MAP_ANONYMOUS one, and it must read as the zero page, not as a THP
+ * or a PFN map, whatever vm_file says.  kpageflags marks the huge zero
+ * page KPF_ZERO_PAGE too (check_page holds it).
+ */
+TEST_F(ptw, huge_zero_page_dev_zero)
+{
+	const size_t len = 2 * SZ_2M;
+	char use[8] = "";
+	FILE *f;
+	char *p;
+	int fd, i;
+
+	if (!have_thp())
+		SKIP(return, "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE off)");
+	f = fopen("/sys/kernel/mm/transparent_hugepage/use_zero_page", "r");
+	if (f) {
+		if (!fgets(use, sizeof(use), f))
+			use[0] = 0;
+		fclose(f);
+	}
+	if (use[0] != '1')
+		SKIP(return, "THP's use_zero_page is off: no huge zero page");
+	p = mmap_aligned(len, SZ_2M, 0);
+	ASSERT_NE(NULL, p);
+	fd = open("/dev/zero", O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(p, mmap(p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0));
+	close(fd);
+	ASSERT_EQ(0, madvise(p, len, MADV_HUGEPAGE));
+	read_all(p, len);
+	for (i = 0; i < (int)(len / SZ_4K); i += 61) {
+		check_page(_metadata, self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x);
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(PTWALK_KIND_ZERO, self->x.kind) {
+			TH_LOG("page %d: kind %u level %u", i, self->x.kind, self->x.leaf_level);
+		}
+		/* use_zero_page is on: a read fault in an aligned 2M maps the huge one */
+		EXPECT_EQ(PTWALK_LEVEL_PMD, self->x.leaf_level);
+		EXPECT_EQ(SZ_2M, self->x.page_size);
+		EXPECT_FALSE(leaf_flags(&self->x) & EF(RW));
+		EXPECT_TRUE(kpf(kpageflags(self->x.pfn), KPF_ZERO_PAGE));
+	}
+	munmap(p, len);
+}
+
+/*
  * Multi-size THP (6.8+): with 64K folios on, anonymous memory in a region
  * too small for a PMD gets order-4 folios mapped by PTEs.  Each address
  * must give its folio's order at the PTE level, and kpageflags must agree
