@@ -100,17 +100,19 @@ u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset)
  * exported): the one PMD-mapped folio that is not anonymous in a private
  * anonymous VMA (a private /dev/zero mapping is one: vma_is_anonymous(),
  * though vm_file is set), and the one that is not ZONE_DEVICE memory in a
- * DAX file (fsdax maps it over holes); it is in no other VMA.  Asked
+ * DAX file (fsdax maps it over holes); it is in no other VMA, where the
+ * folio is not read.  Asked
  * before the special bit (7.3 maps it special) and before ZONE_DEVICE
  * (7.3 tells that by the page's zone).
  */
 bool ptw_huge_zero_page(struct vm_area_struct *vma, struct page *page)
 {
-	if (!page || folio_test_anon(page_folio(page)))
+	bool anon = vma_is_anonymous(vma);
+
+	/* the VMA first: elsewhere the folio is not worth a read */
+	if (!page || !(anon || vma_is_dax(vma)) || folio_test_anon(page_folio(page)))
 		return false;
-	if (vma_is_anonymous(vma))
-		return true;
-	return vma_is_dax(vma) && !is_zone_device_page(page);
+	return anon || !is_zone_device_page(page);
 }
 
 /* A snapshot of the page; the caller holds the lock of the entry mapping it. */
