@@ -101,9 +101,8 @@ u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset)
  * anonymous VMA (a private /dev/zero mapping is one: vma_is_anonymous(),
  * though vm_file is set), and the one that is not ZONE_DEVICE memory in a
  * DAX file (fsdax maps it over holes); it is in no other VMA, where the
- * folio is not read.  Asked
- * before the special bit (7.3 maps it special) and before ZONE_DEVICE
- * (7.3 tells that by the page's zone).
+ * folio is not read.  Asked before the special bit (7.3 maps it special)
+ * and before ZONE_DEVICE (7.3 tells that by the page's zone).
  */
 bool ptw_huge_zero_page(struct vm_area_struct *vma, struct page *page)
 {
