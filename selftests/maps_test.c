@@ -296,6 +296,30 @@ static void count_pagemap(pid_t pid, uint64_t start, uint64_t end,
 	close(fd);
 }
 
+/* pagemap of @va in @pid, read a window of 4096 entries at a time */
+static uint64_t pagemap_page(pid_t pid, uint64_t va)
+{
+	static uint64_t win[4096], base = -1ULL;
+	static pid_t win_pid;
+	char path[64];
+	int fd;
+
+	if (pid != win_pid || va / SZ_4K < base || va / SZ_4K >= base + 4096) {
+		memset(win, 0, sizeof(win));
+		base = va / SZ_4K;
+		win_pid = pid;
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+		fd = open(path, O_RDONLY);
+		/* a short read (the end of user space) leaves zeros: not present */
+		if (fd >= 0) {
+			if (pread(fd, win, sizeof(win), (off_t)base * 8) < 0)
+				memset(win, 0, sizeof(win));
+			close(fd);
+		}
+	}
+	return win[va / SZ_4K - base];
+}
+
 static uint64_t vmpte_kb(pid_t pid)
 {
 	static char buf[8192];
@@ -410,6 +434,11 @@ TEST_F(maps, built_mappings)
 	EXPECT_EQ(s->thp * SZ_2M, s->resident[PTWALK_PS_2M]);
 	EXPECT_EQ(s->thp, s->pte_deposited);
 	EXPECT_EQ(s->thp * SZ_2M, s->resident_folio[9]);
+	if (s->thp && s->thp * SZ_2M == resident(s)) {
+		/* a THP is one extent (two may join one, if contiguous) */
+		EXPECT_LE(SZ_2M, s->largest_extent);
+		EXPECT_GE(s->thp, s->extents);
+	}
 	if (!have_thp()) {
 		/* no CONFIG_TRANSPARENT_HUGEPAGE: the 4M are 4K pages */
 		EXPECT_EQ(0, s->thp);
@@ -515,7 +544,7 @@ TEST_F(maps, pagetable_ranges_tile_the_vmas)
 {
 	static struct ptwalk_record r[8192];
 	struct ptwalk_info info;
-	uint64_t pos = 0, next, covered = 0, vmas = 0, wx = 0, off;
+	uint64_t pos = 0, next, covered = 0, vmas = 0, wx = 0, off, pages = 0;
 	int n = 0, got, i, v = 0;
 
 	ASSERT_EQ(0, ptw_info(self->fd, &info));
@@ -539,20 +568,41 @@ TEST_F(maps, pagetable_ranges_tile_the_vmas)
 		if (i) {
 			ASSERT_LE(r[i - 1].va + r[i - 1].length, r[i].va);
 		}
+		/* a dump line is a maximal run: its neighbour in the VMA differs */
+		if (i && r[i - 1].va + r[i - 1].length == r[i].va &&
+		    r[i - 1].vma_start == r[i].vma_start) {
+			EXPECT_FALSE(r[i - 1].kind == r[i].kind && r[i - 1].level == r[i].level &&
+				     r[i - 1].flags == r[i].flags && r[i - 1].cats == r[i].cats)
+				TH_LOG("ranges %d and %d at %#llx are alike", i - 1, i,
+				       (unsigned long long)r[i].va);
+		}
 		covered += r[i].length;
 		if (r[i].cats & CAT(WX))
 			wx += r[i].length;
-		for (off = 0; off < r[i].length; off += r[i].length > SZ_2M ? SZ_2M : SZ_4K) {
-			uint64_t pm = pagemap_entry(self->child.pid, r[i].va + off);
+		/* every page against pagemap (which walks PFN maps as holes) */
+		if (self->s[v].vma.flags & (VF(PFNMAP) | VF(IO)))
+			continue;
+		for (off = 0; off < r[i].length; off += SZ_4K) {
+			uint64_t pm = pagemap_page(self->child.pid, r[i].va + off);
 
 			ASSERT_EQ(!!(pm & PM_PRESENT), r[i].present)
 				TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
 				       (unsigned long long)off);
+			ASSERT_EQ(!!(pm & PM_SWAP), r[i].kind == PTWALK_KIND_SWAP)
+				TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
+				       (unsigned long long)off);
+			if (pm & (PM_PRESENT | PM_SWAP)) {
+				ASSERT_EQ(!!(pm & PM_SOFT_DIRTY), !!(r[i].cats & CAT(SOFT_DIRTY)))
+					TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
+					       (unsigned long long)off);
+			}
+			pages++;
 		}
 	}
 	EXPECT_EQ(vmas, covered);
 	EXPECT_EQ(SZ_4K, wx);
-	TH_LOG("%d ranges for %d VMAs", n, self->n);
+	TH_LOG("%d ranges for %d VMAs, %llu pages against pagemap", n, self->n,
+	       (unsigned long long)pages);
 }
 
 static int walk_all(int fd, pid_t pid, unsigned int mode, struct ptwalk_record *r,
