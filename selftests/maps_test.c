@@ -767,6 +767,82 @@ TEST(pagetable_wx_audit_passes)
 }
 
 /*
+ * What debugfs gives a reader that is not root: nobody opens no ptwalk
+ * file (the mount is root's, the files 0400/0600: EACCES), and files root
+ * opened, read after dropping to nobody, refuse another process (EPERM:
+ * the policy asks whoever reads now, not only whoever opened).
+ */
+TEST(debugfs_as_nobody)
+{
+	static const char *const files[] = { "target", "translate", "zones", "vmstat",
+					     "faults", "maps", "pagetable", "memory" };
+	char spid[16], req[64], buf[4096];
+	int fd, mfd, xfd, st, code, n, got;
+	struct frozen child;
+	struct layout l;
+	unsigned int i;
+	pid_t pid;
+
+	ASSERT_EQ(0, freeze_child(&child, false, &l));
+	snprintf(spid, sizeof(spid), "%d", child.pid);
+	fd = open(DEBUGFS "target", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(spid), write(fd, spid, strlen(spid)));
+	close(fd);
+	mfd = open(DEBUGFS "maps", O_RDONLY);
+	ASSERT_LE(0, mfd);
+	xfd = open(DEBUGFS "translate", O_RDWR);
+	ASSERT_LE(0, xfd);
+	snprintf(req, sizeof(req), "%d %lx", child.pid, (unsigned long)l.small);
+	ASSERT_EQ((ssize_t)strlen(req), write(xfd, req, strlen(req)));
+	/* root reads them (the same fds, a fresh open for maps) */
+	ASSERT_LT(0, read(xfd, buf, sizeof(buf)));
+	ASSERT_LT(0, read_debugfs("maps", child.pid, buf, sizeof(buf), sizeof(buf)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		code = 0;
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char path[128];
+
+			snprintf(path, sizeof(path), DEBUGFS "%s", files[i]);
+			errno = 0;
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 || errno != EACCES) {
+				fprintf(stderr, "# nobody opened %s: fd %d errno %d\n", path, fd,
+					errno);
+				code |= 1;
+			}
+		}
+		/* maps: its two header lines, then EPERM where the first VMA would be */
+		n = 0;
+		while ((got = read(mfd, buf + n, sizeof(buf) - 1 - n)) > 0)
+			n += got;
+		buf[n] = 0;
+		if (got == 0 || errno != EPERM || count_lines(buf) != 2 ||
+		    strncmp(buf, "# ", 2) || !strstr(buf, "\nSTART-END ")) {
+			fprintf(stderr, "# nobody read root's maps fd: errno %d, got:\n%s\n", errno,
+				buf);
+			code |= 2;
+		}
+		errno = 0;
+		if (lseek(xfd, 0, SEEK_SET) || read(xfd, buf, sizeof(buf)) >= 0 || errno != EPERM) {
+			fprintf(stderr, "# nobody read root's translate fd: errno %d\n", errno);
+			code |= 4;
+		}
+		_exit(code);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	close(mfd);
+	close(xfd);
+	thaw_child(&child);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st)) TH_LOG("1: nobody opened a file, 2: read maps, 4: translate");
+}
+
+/*
  * Resident bytes by folio size with 64K multi-size THP on (6.8+): a VMA
  * of 64K folios mapped by PTEs, against the folio sizes kpageflags gives
  * (compound head and tails) for every page pagemap shows present.
