@@ -395,9 +395,12 @@ static void *toucher(void *arg)
 	return NULL;
 }
 
+/* toucher, then says so on the pipe fd *@arg and stays */
 static void *toucher_stays(void *arg)
 {
-	toucher(arg);
+	toucher(NULL);
+	if (write(*(int *)arg, "t", 1) != 1)
+		return NULL;
 	pause();
 	return NULL;
 }
@@ -417,8 +420,10 @@ TEST_F(vm, faults_match_proc_stat)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		pthread_t t[4];
-		int i;
+		int i, done[2];
 
+		if (pipe(done))
+			_exit(1);
 		for (i = 0; i < 4; i++)
 			pthread_create(&t[i], NULL, toucher, NULL);
 		for (i = 0; i < 2; i++)		/* two exit: their faults move to signal */
@@ -430,10 +435,12 @@ TEST_F(vm, faults_match_proc_stat)
 		wait(NULL);
 		for (i = 2; i < 4; i++)
 			pthread_join(t[i], NULL);
-		pthread_create(&t[0], NULL, toucher_stays, NULL);	/* one stays alive */
-		usleep(100000);
+		/* one stays alive, its faults all taken before the counts are read
+		 * (a 100 ms sleep was not enough on the debug kernel: 1270 vs 1314) */
+		pthread_create(&t[0], NULL, toucher_stays, &done[1]);
 		c = 0;
-		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+		if (read(done[0], &c, 1) != 1 || write(ready[1], &c, 1) != 1 ||
+		    read(go[0], &c, 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
