@@ -654,7 +654,7 @@ TEST_F(maps, walk_matches_pagemap_for_every_kind)
 			if (vma->vma.flags & (VF(PFNMAP) | VF(IO)))
 				continue;
 			for (off = 0; off < r[i].length; off += SZ_4K) {
-				uint64_t e = pagemap_entry(self->child.pid, r[i].va + off);
+				uint64_t e = pagemap_page(self->child.pid, r[i].va + off);
 
 				ASSERT_EQ(!!(e & PM_PRESENT), r[i].present)
 					TH_LOG("%#llx kind %d", (unsigned long long)(r[i].va + off),
