@@ -226,6 +226,13 @@ judge() {
 				notes+=("allowed skip $t now passes on $name: drop it from selftests/skips")
 		done < "$skips_file"
 		grep -q '^PTWALK-GUEST tests: ' "$log" || problems+=("selftests did not start")
+		# every test built here ran there (an initramfs or a copy may lack one)
+		local b
+		for b in "$build"/bin/*_test cli_test.sh; do
+			grep -qE "^PTWALK-GUEST test end ${b##*/} rc=" "$log" ||
+				problems+=("${b##*/}: not run in the guest")
+		done
+		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
 		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
 		# the fault trace seen registered, so that its absence after rmmod means something
 		sed -n '/PTWALK-GUEST kprobes tracing begin/,/PTWALK-GUEST kprobes tracing end/p' "$log" |
