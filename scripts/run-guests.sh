@@ -233,7 +233,6 @@ judge() {
 				problems+=("${b##*/}: not run in the guest")
 		done
 		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
-		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
 		# the fault trace seen registered, so that its absence after rmmod means something
 		sed -n '/PTWALK-GUEST kprobes tracing begin/,/PTWALK-GUEST kprobes tracing end/p' "$log" |
 			grep -q handle_mm_fault || problems+=("no handle_mm_fault kprobe seen while tracing")
