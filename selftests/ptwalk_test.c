@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -469,6 +470,95 @@ static int make_file(const char *path, size_t len)
 		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
 			return -1;
 	return fd;
+}
+
+/* The name /proc/self/maps gives the VMA at @va ("" when it has none). */
+static void maps_name(uintptr_t va, char *name, size_t len)
+{
+	unsigned long long a, b;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int off;
+
+	name[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s%n", &a, &b, &off) < 2 ||
+		    va < a || va >= b)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(name, len, "%s", line + off + strspn(line + off, " "));
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Files mapped from an overlay mount: the VMA's name is what /proc/PID/maps
+ * prints (6.8+: the path the user mapped, where vm_file is a backing file
+ * whose f_path is the layer's; before: the layer's file).  One file copied up (written through the
+ * overlay), one still in the lower layer.  Needs the overlay file system:
+ * the vng lanes have the kernel's modules, the QEMU initramfs has not.
+ */
+TEST_F(ptw, overlay_file_names)
+{
+	static const char *const dirs[] = { "/tmp/ptw_ovl", "/tmp/ptw_ovl/lower",
+					    "/tmp/ptw_ovl/upper", "/tmp/ptw_ovl/work",
+					    "/tmp/ptw_ovl/merged" };
+	const char *files[] = { "/tmp/ptw_ovl/merged/upper_file",
+				"/tmp/ptw_ovl/merged/lower_file" };
+	char want[512];
+	unsigned int i;
+	int fd, ret;
+	char *p;
+
+	/* built in, already loaded or no modules at all: the mount tells */
+	ret = system("modprobe overlay 2> /dev/null");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		ASSERT_TRUE(!mkdir(dirs[i], 0700) || errno == EEXIST);
+	fd = open("/tmp/ptw_ovl/lower/lower_file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SZ_4K));
+	close(fd);
+	ret = mount("overlay", "/tmp/ptw_ovl/merged", "overlay", 0,
+		    "lowerdir=/tmp/ptw_ovl/lower,upperdir=/tmp/ptw_ovl/upper,workdir=/tmp/ptw_ovl/work");
+	if (ret && errno == ENODEV)
+		SKIP(return, "no overlay file system (no overlay module in this guest)");
+	ASSERT_EQ(0, ret) TH_LOG("mount overlay: %s", strerror(errno));
+	fd = open(files[0], O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SZ_4K));
+	close(fd);
+	for (i = 0; i < 2; i++) {
+		struct ptwalk_vma_stats s;
+		struct ptwalk_maps req = {
+			.size = sizeof(req), .pid = getpid(), .stats = (uintptr_t)&s,
+			.stats_size = sizeof(s), .count = 1,
+		};
+
+		fd = open(files[i], i ? O_RDONLY : O_RDWR);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", files[i], strerror(errno));
+		p = mmap(NULL, SZ_4K, i ? PROT_READ : PROT_READ | PROT_WRITE,
+			 i ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		close(fd);
+		(void)*(volatile char *)p;
+		/* 6.8+ prints the overlay path; before, the layer's file */
+		maps_name((uintptr_t)p, want, sizeof(want));
+		TH_LOG("%s: maps says %s", files[i], want);
+		ASSERT_TRUE(strlen(want) > strlen(strrchr(files[i], '/')) &&
+			    !strcmp(want + strlen(want) - strlen(strrchr(files[i], '/')),
+				    strrchr(files[i], '/')));
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p, &self->x));
+		ASSERT_TRUE(self->x.valid & PTWALK_XV_VMA);
+		EXPECT_STREQ(want, self->x.vma.name) TH_LOG("TRANSLATE of %s", files[i]);
+		req.start = (uintptr_t)p;
+		ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_MAPS, &req));
+		ASSERT_EQ(1, req.count);
+		EXPECT_STREQ(want, s.vma.name) TH_LOG("MAPS of %s", files[i]);
+		munmap(p, SZ_4K);
+	}
+	EXPECT_EQ(0, umount("/tmp/ptw_ovl/merged"));
 }
 
 TEST_F(ptw, file_shared)
