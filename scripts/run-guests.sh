@@ -24,7 +24,9 @@ k7=$(kpick '^7\.[^-]+-amd64$')
 k61rt=$(kpick '^6\.1\.[0-9]+-[0-9]+-rt-amd64$')
 k612rt=$(kpick '^6\.12\.[^-]+-rt-amd64$')
 # The debug lane's kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_VM: built
-# and registered by scripts/build-debug-kernel.sh, make check runs it).
+# and registered by scripts/build-debug-kernel.sh, make check runs it).  Its
+# zram is built in; acpi=noirq because its ACPI interpreter runs QEMU's _PRT
+# past ACPICA's 30 s loop timeout (AE_AML_LOOP_TIMEOUT, 30 s lost per boot).
 kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 
 # lane name, kernel, runner, extra command line.  The QEMU lanes boot the
@@ -33,7 +35,7 @@ kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 # are judged by judge() below.  Without LANE arguments: the QEMU lanes.
 all_lanes=("6.1-5level $k61 qemu " "6.1-4level $k61 qemu no5lvl" "6.12-5level $k612 qemu "
 	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu "
-	"debug $kdbg qemu zram.num_devices=2")
+	"debug $kdbg qemu zram.num_devices=2 acpi=noirq ptwalk_soak=60")
 vng_lanes=("6.1-vng $k61 vng " "6.12-vng $k612 vng ")
 lanes=()
 if [ $# -gt 0 ]; then
