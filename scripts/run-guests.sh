@@ -24,7 +24,9 @@ k7=$(kpick '^7\.[^-]+-amd64$')
 k61rt=$(kpick '^6\.1\.[0-9]+-[0-9]+-rt-amd64$')
 k612rt=$(kpick '^6\.12\.[^-]+-rt-amd64$')
 # The debug lane's kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_VM: built
-# and registered by scripts/build-debug-kernel.sh, make check runs it).
+# and registered by scripts/build-debug-kernel.sh, make check runs it).  Its
+# zram is built in; acpi=noirq because its ACPI interpreter runs QEMU's _PRT
+# past ACPICA's 30 s loop timeout (AE_AML_LOOP_TIMEOUT, 30 s lost per boot).
 kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 
 # lane name, kernel, runner, extra command line.  The QEMU lanes boot the
@@ -33,7 +35,7 @@ kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 # are judged by judge() below.  Without LANE arguments: the QEMU lanes.
 all_lanes=("6.1-5level $k61 qemu " "6.1-4level $k61 qemu no5lvl" "6.12-5level $k612 qemu "
 	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu "
-	"debug $kdbg qemu zram.num_devices=2")
+	"debug $kdbg qemu zram.num_devices=2 acpi=noirq ptwalk_soak=60")
 vng_lanes=("6.1-vng $k61 vng " "6.12-vng $k612 vng ")
 lanes=()
 if [ $# -gt 0 ]; then
@@ -52,8 +54,12 @@ else
 fi
 [ "$mode" != check ] && [ $# -eq 0 ] && lanes=("${all_lanes[0]}")
 
-# Lines in a guest's dmesg that fail a lane.
+# Lines in a guest's dmesg that fail a lane.  Also: hung tasks ("INFO: task
+# X:PID blocked for more than N seconds"), SLUB's reports ("BUG kmalloc-64
+# (Tainted: ...): Redzone overwritten": no colon after BUG) and the
+# "Tainted:" of any stack dump's header once a taint is set.
 bad_re='BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|lockdep|rcu_sched self-detected stall|rcu: INFO: rcu_|detected stall|general protection fault|Kernel panic|kernel BUG'
+bad_re+='|INFO: task .* blocked|BUG [A-Za-z0-9_.:-]+ \((Not t|T)ainted|Tainted: '
 # The debug kernel's: UBSAN reports and kmemleak's; not its boot banner
 # "rcu: RCU lockdep checking is enabled."
 bad_re+='|UBSAN:|suspected memory leak'
@@ -121,20 +127,138 @@ run_vng() {
 		< /dev/null > "$3" 2> "$3.console")
 }
 
-# judge LOG RC: set status, pass, fail, skip and problems from a lane's log
+# The SKIPs a lane may have: selftests/skips, "LANE-GLOB BINARY:TEST WHY".
+skips_file=${PTWALK_SKIPS:-$top/selftests/skips}
+
+# tap_results LOG: each test binary's TAP between guest-init's markers, as
+# "R BINARY:TEST pass|fail|skip [REASON]" lines, and "P PROBLEM" lines for a
+# binary that crashed or exited non-zero, whose plan is missing or does not
+# match its results, or that did not run or finish.
+tap_results() {
+	awk '
+	function res(st, name, why) { printf "R %s:%s %s %s\n", bin, name, st, why }
+	/^PTWALK-GUEST tests: / { for (i = 3; i <= NF; i++) want[$i] = 1; next }
+	/^PTWALK-GUEST test begin / { bin = $4; inbin = 1; plan = -1; n = 0; cs = ""; begun[bin] = 1; next }
+	/^PTWALK-GUEST test end / {
+		rc = $5; sub(/^rc=/, "", rc)
+		if (plan < 0) printf "P %s: no TAP plan\n", bin
+		else if (plan != n) printf "P %s: plan 1..%d but %d results\n", bin, plan, n
+		if (rc + 0 > 128) printf "P %s: killed by signal %d\n", bin, rc - 128
+		else if (rc != 0) printf "P %s: exit status %s\n", bin, rc
+		ended[bin] = 1; inbin = 0; next
+	}
+	!inbin { next }
+	/^1\.\.[0-9]+/ {
+		if (plan >= 0) printf "P %s: a second TAP plan\n", bin
+		plan = substr($1, 4) + 0; next
+	}
+	/^#  RUN / { cs = $3; next }
+	/^(not )?ok [0-9]+/ {
+		num = $1 == "not" ? $3 : $2
+		if (num != ++n) printf "P %s: result %d numbered %s\n", bin, n, num
+		t = $0; sub(/^(not )?ok [0-9]+ (- )?/, "", t)
+		name = cs != "" ? cs : t; gsub(/ /, "_", name); cs = ""
+		if ($1 == "not") res("fail", name, "")
+		else if (t ~ /^# SKIP/) { sub(/^# SKIP */, "", t); res("skip", name, t) }
+		else res("pass", name, "")
+	}
+	END {
+		if (inbin) printf "P %s: did not finish\n", bin
+		for (b in want) if (!begun[b]) printf "P %s: did not run\n", b
+	}' "$1"
+}
+
+# allowed_skip TEST: the skips file's reason when this lane may skip TEST
+allowed_skip() {
+	local glob t why
+	while read -r glob t why; do
+		case $glob in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2053 # the lane column is a glob
+		[[ $name == $glob ]] && [ "$t" = "$1" ] && { echo "$why"; return 0; }
+	done < "$skips_file"
+	return 1
+}
+
+# taint_letters N: the flags of /proc/sys/kernel/tainted, as the kernel prints them
+taint_letters() {
+	local letters=PFSRMBUDAWCIOELKXTNJ i out=
+	for ((i = 0; i < ${#letters}; i++)); do
+		(($1 >> i & 1)) && out+=${letters:i:1}
+	done
+	((($1 >> ${#letters}) > 0)) && out+="+bits>${#letters}"
+	echo "${out:--}"
+}
+
+# judge LOG RC: set status, pass, fail, skip, problems and notes from a lane's log
 judge() {
-	local log=$1 rc=$2 kmsgs
-	pass=$(grep -cE '^ok [0-9]+ ' "$log")
-	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$log")
-	fail=$(grep -cE '^not ok [0-9]+ ' "$log")
-	pass=$((pass - skip))
-	problems=()
+	local log=$1 rc=$2 kmsgs line t st why allowed
+	problems=() notes=()
+	pass=0 skip=0 fail=0
 	[ "$rc" -eq 124 ] && problems+=("timeout after ${timeout_s}s")
 	grep -q 'PTWALK-GUEST module loaded' "$log" || problems+=("module did not load")
 	grep -q 'PTWALK-GUEST dmesg end' "$log" || problems+=("guest did not finish")
 	if [ "$mode" = check ]; then
-		grep -qE '^# Totals:|^# PASSED|^# FAILED' "$log" || problems+=("selftests did not finish")
+		local seen=" "
+		while read -r line; do
+			case $line in
+			"P "*) problems+=("${line#P }") ;;
+			"R "*)
+				read -r _ t st why <<<"$line"
+				seen+="$t:$st "
+				case $st in
+				pass) pass=$((pass + 1)) ;;
+				fail) fail=$((fail + 1)) ;;
+				skip)
+					skip=$((skip + 1))
+					if allowed=$(allowed_skip "$t"); then
+						notes+=("skip $t ($allowed): $why")
+					else
+						problems+=("SKIP not allowed on $name: $t: $why")
+					fi
+					;;
+				esac
+				;;
+			esac
+		done < <(tap_results "$log")
+		# an allowed SKIP whose test passes here: the list is out of date
+		while read -r glob t why; do
+			case $glob in '' | '#'*) continue ;; esac
+			# shellcheck disable=SC2053
+			[[ $name == $glob ]] && [[ $seen == *" $t:pass "* ]] &&
+				notes+=("allowed skip $t now passes on $name: drop it from selftests/skips")
+		done < "$skips_file"
+		grep -q '^PTWALK-GUEST tests: ' "$log" || problems+=("selftests did not start")
+		# every test built here ran there (an initramfs or a copy may lack one)
+		local b
+		for b in "$build"/bin/*_test cli_test.sh; do
+			grep -qE "^PTWALK-GUEST test end ${b##*/} rc=" "$log" ||
+				problems+=("${b##*/}: not run in the guest")
+		done
 		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
+		# the fault trace seen registered, so that its absence after rmmod means something
+		sed -n '/PTWALK-GUEST kprobes tracing begin/,/PTWALK-GUEST kprobes tracing end/p' "$log" |
+			grep -q handle_mm_fault || problems+=("no handle_mm_fault kprobe seen while tracing")
+	fi
+	if grep -q 'PTWALK-GUEST module loaded' "$log"; then
+		grep -q 'PTWALK-GUEST module unloaded' "$log" || problems+=("rmmod failed")
+		grep -q 'PTWALK-GUEST kprobes list missing' "$log" && problems+=("no kprobes list in debugfs")
+		grep -q 'PTWALK-GUEST kprobes after-rmmod end' "$log" || problems+=("no kprobes list after rmmod")
+		local probes
+		probes=$(sed -n '/PTWALK-GUEST kprobes after-rmmod begin/,/PTWALK-GUEST kprobes after-rmmod end/p' \
+			"$log" | grep -E 'ptwalk|handle_mm_fault')
+		[ -n "$probes" ] && problems+=("kprobes left after rmmod: $(echo "$probes" | head -n 2 | tr '\n' ' ')")
+		# taint: what boot set is reported; after rmmod nothing new but O and E
+		local t0 t1 new
+		t0=$(sed -n 's/^PTWALK-GUEST taint before insmod \([0-9]*\)$/\1/p' "$log" | head -n 1)
+		t1=$(sed -n 's/^PTWALK-GUEST taint after rmmod \([0-9]*\)$/\1/p' "$log" | head -n 1)
+		if [ -z "$t0" ] || [ -z "$t1" ]; then
+			problems+=("taint not read before insmod and after rmmod")
+		else
+			[ "$t0" -ne 0 ] && notes+=("taint at boot $t0 ($(taint_letters "$t0"))")
+			new=$((t1 & ~t0 & ~(1 << 12 | 1 << 13)))
+			[ "$new" -ne 0 ] &&
+				problems+=("tainted $t0 -> $t1: new $(taint_letters "$new") beyond O and E")
+		fi
 	fi
 	kmsgs=$(sed -n '/PTWALK-GUEST dmesg begin/,/PTWALK-GUEST dmesg end/p' "$log" | grep -E "$bad_re" | grep -vE "$ok_re")
 	[ -n "$kmsgs" ] && problems+=("kernel complained: $(echo "$kmsgs" | head -n 3 | tr '\n' ' ')")
@@ -150,6 +274,8 @@ judge() {
 		awk -v lane="$name" '/^#  RUN /{buf=""} {buf=buf "    " lane ": " $0 "\n"}
 			/^not ok /{printf "%s", buf; buf=""}' "$log" | grep -v ': ok [0-9]'
 	fi
+	local n
+	for n in "${notes[@]}"; do echo "    $name: note: $n"; done
 	if [ ${#problems[@]} -eq 0 ] && [ "$fail" -eq 0 ]; then
 		status=PASS
 	else

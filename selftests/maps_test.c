@@ -296,6 +296,30 @@ static void count_pagemap(pid_t pid, uint64_t start, uint64_t end,
 	close(fd);
 }
 
+/* pagemap of @va in @pid, read a window of 4096 entries at a time */
+static uint64_t pagemap_page(pid_t pid, uint64_t va)
+{
+	static uint64_t win[4096], base = -1ULL;
+	static pid_t win_pid;
+	char path[64];
+	int fd;
+
+	if (pid != win_pid || va / SZ_4K < base || va / SZ_4K >= base + 4096) {
+		memset(win, 0, sizeof(win));
+		base = va / SZ_4K;
+		win_pid = pid;
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+		fd = open(path, O_RDONLY);
+		/* a short read (the end of user space) leaves zeros: not present */
+		if (fd >= 0) {
+			if (pread(fd, win, sizeof(win), (off_t)base * 8) < 0)
+				memset(win, 0, sizeof(win));
+			close(fd);
+		}
+	}
+	return win[va / SZ_4K - base];
+}
+
 static uint64_t vmpte_kb(pid_t pid)
 {
 	static char buf[8192];
@@ -410,6 +434,11 @@ TEST_F(maps, built_mappings)
 	EXPECT_EQ(s->thp * SZ_2M, s->resident[PTWALK_PS_2M]);
 	EXPECT_EQ(s->thp, s->pte_deposited);
 	EXPECT_EQ(s->thp * SZ_2M, s->resident_folio[9]);
+	if (s->thp && s->thp * SZ_2M == resident(s)) {
+		/* a THP is one extent (two may join one, if contiguous) */
+		EXPECT_LE(SZ_2M, s->largest_extent);
+		EXPECT_GE(s->thp, s->extents);
+	}
 	if (!have_thp()) {
 		/* no CONFIG_TRANSPARENT_HUGEPAGE: the 4M are 4K pages */
 		EXPECT_EQ(0, s->thp);
@@ -515,7 +544,7 @@ TEST_F(maps, pagetable_ranges_tile_the_vmas)
 {
 	static struct ptwalk_record r[8192];
 	struct ptwalk_info info;
-	uint64_t pos = 0, next, covered = 0, vmas = 0, wx = 0, off;
+	uint64_t pos = 0, next, covered = 0, vmas = 0, wx = 0, off, pages = 0;
 	int n = 0, got, i, v = 0;
 
 	ASSERT_EQ(0, ptw_info(self->fd, &info));
@@ -539,20 +568,41 @@ TEST_F(maps, pagetable_ranges_tile_the_vmas)
 		if (i) {
 			ASSERT_LE(r[i - 1].va + r[i - 1].length, r[i].va);
 		}
+		/* a dump line is a maximal run: its neighbour in the VMA differs */
+		if (i && r[i - 1].va + r[i - 1].length == r[i].va &&
+		    r[i - 1].vma_start == r[i].vma_start) {
+			EXPECT_FALSE(r[i - 1].kind == r[i].kind && r[i - 1].level == r[i].level &&
+				     r[i - 1].flags == r[i].flags && r[i - 1].cats == r[i].cats)
+				TH_LOG("ranges %d and %d at %#llx are alike", i - 1, i,
+				       (unsigned long long)r[i].va);
+		}
 		covered += r[i].length;
 		if (r[i].cats & CAT(WX))
 			wx += r[i].length;
-		for (off = 0; off < r[i].length; off += r[i].length > SZ_2M ? SZ_2M : SZ_4K) {
-			uint64_t pm = pagemap_entry(self->child.pid, r[i].va + off);
+		/* every page against pagemap (which walks PFN maps as holes) */
+		if (self->s[v].vma.flags & (VF(PFNMAP) | VF(IO)))
+			continue;
+		for (off = 0; off < r[i].length; off += SZ_4K) {
+			uint64_t pm = pagemap_page(self->child.pid, r[i].va + off);
 
 			ASSERT_EQ(!!(pm & PM_PRESENT), r[i].present)
 				TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
 				       (unsigned long long)off);
+			ASSERT_EQ(!!(pm & PM_SWAP), r[i].kind == PTWALK_KIND_SWAP)
+				TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
+				       (unsigned long long)off);
+			if (pm & (PM_PRESENT | PM_SWAP)) {
+				ASSERT_EQ(!!(pm & PM_SOFT_DIRTY), !!(r[i].cats & CAT(SOFT_DIRTY)))
+					TH_LOG("range %#llx +%#llx", (unsigned long long)r[i].va,
+					       (unsigned long long)off);
+			}
+			pages++;
 		}
 	}
 	EXPECT_EQ(vmas, covered);
 	EXPECT_EQ(SZ_4K, wx);
-	TH_LOG("%d ranges for %d VMAs", n, self->n);
+	TH_LOG("%d ranges for %d VMAs, %llu pages against pagemap", n, self->n,
+	       (unsigned long long)pages);
 }
 
 static int walk_all(int fd, pid_t pid, unsigned int mode, struct ptwalk_record *r,
@@ -604,7 +654,7 @@ TEST_F(maps, walk_matches_pagemap_for_every_kind)
 			if (vma->vma.flags & (VF(PFNMAP) | VF(IO)))
 				continue;
 			for (off = 0; off < r[i].length; off += SZ_4K) {
-				uint64_t e = pagemap_entry(self->child.pid, r[i].va + off);
+				uint64_t e = pagemap_page(self->child.pid, r[i].va + off);
 
 				ASSERT_EQ(!!(e & PM_PRESENT), r[i].present)
 					TH_LOG("%#llx kind %d", (unsigned long long)(r[i].va + off),
@@ -714,6 +764,82 @@ TEST(pagetable_wx_audit_passes)
 	ASSERT_LT(0, n);
 	EXPECT_NE(NULL, strstr(big, "\nChecked W+X mappings: passed, 0 W+X pages\n"));
 	EXPECT_EQ(NULL, strstr(big, " W+X  "));
+}
+
+/*
+ * What debugfs gives a reader that is not root: nobody opens no ptwalk
+ * file (the mount is root's, the files 0400/0600: EACCES), and files root
+ * opened, read after dropping to nobody, refuse another process (EPERM:
+ * the policy asks whoever reads now, not only whoever opened).
+ */
+TEST(debugfs_as_nobody)
+{
+	static const char *const files[] = { "target", "translate", "zones", "vmstat",
+					     "faults", "maps", "pagetable", "memory" };
+	char spid[16], req[64], buf[4096];
+	int fd, mfd, xfd, st, code, n, got;
+	struct frozen child;
+	struct layout l;
+	unsigned int i;
+	pid_t pid;
+
+	ASSERT_EQ(0, freeze_child(&child, false, &l));
+	snprintf(spid, sizeof(spid), "%d", child.pid);
+	fd = open(DEBUGFS "target", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(spid), write(fd, spid, strlen(spid)));
+	close(fd);
+	mfd = open(DEBUGFS "maps", O_RDONLY);
+	ASSERT_LE(0, mfd);
+	xfd = open(DEBUGFS "translate", O_RDWR);
+	ASSERT_LE(0, xfd);
+	snprintf(req, sizeof(req), "%d %lx", child.pid, (unsigned long)l.small);
+	ASSERT_EQ((ssize_t)strlen(req), write(xfd, req, strlen(req)));
+	/* root reads them (the same fds, a fresh open for maps) */
+	ASSERT_LT(0, read(xfd, buf, sizeof(buf)));
+	ASSERT_LT(0, read_debugfs("maps", child.pid, buf, sizeof(buf), sizeof(buf)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		code = 0;
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char path[128];
+
+			snprintf(path, sizeof(path), DEBUGFS "%s", files[i]);
+			errno = 0;
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 || errno != EACCES) {
+				fprintf(stderr, "# nobody opened %s: fd %d errno %d\n", path, fd,
+					errno);
+				code |= 1;
+			}
+		}
+		/* maps: its two header lines, then EPERM where the first VMA would be */
+		n = 0;
+		while ((got = read(mfd, buf + n, sizeof(buf) - 1 - n)) > 0)
+			n += got;
+		buf[n] = 0;
+		if (got == 0 || errno != EPERM || count_lines(buf) != 2 ||
+		    strncmp(buf, "# ", 2) || !strstr(buf, "\nSTART-END ")) {
+			fprintf(stderr, "# nobody read root's maps fd: errno %d, got:\n%s\n", errno,
+				buf);
+			code |= 2;
+		}
+		errno = 0;
+		if (lseek(xfd, 0, SEEK_SET) || read(xfd, buf, sizeof(buf)) >= 0 || errno != EPERM) {
+			fprintf(stderr, "# nobody read root's translate fd: errno %d\n", errno);
+			code |= 4;
+		}
+		_exit(code);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	close(mfd);
+	close(xfd);
+	thaw_child(&child);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st)) TH_LOG("1: nobody opened a file, 2: read maps, 4: translate");
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -589,6 +590,95 @@ static int make_file(const char *path, size_t len)
 	return fd;
 }
 
+/* The name /proc/self/maps gives the VMA at @va ("" when it has none). */
+static void maps_name(uintptr_t va, char *name, size_t len)
+{
+	unsigned long long a, b;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int off;
+
+	name[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s%n", &a, &b, &off) < 2 ||
+		    va < a || va >= b)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(name, len, "%s", line + off + strspn(line + off, " "));
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Files mapped from an overlay mount: the VMA's name is what /proc/PID/maps
+ * prints (6.8+: the path the user mapped, where vm_file is a backing file
+ * whose f_path is the layer's; before: the layer's file).  One file copied up (written through the
+ * overlay), one still in the lower layer.  Needs the overlay file system:
+ * the vng lanes have the kernel's modules, the QEMU initramfs has not.
+ */
+TEST_F(ptw, overlay_file_names)
+{
+	static const char *const dirs[] = { "/tmp/ptw_ovl", "/tmp/ptw_ovl/lower",
+					    "/tmp/ptw_ovl/upper", "/tmp/ptw_ovl/work",
+					    "/tmp/ptw_ovl/merged" };
+	const char *files[] = { "/tmp/ptw_ovl/merged/upper_file",
+				"/tmp/ptw_ovl/merged/lower_file" };
+	char want[512];
+	unsigned int i;
+	int fd, ret;
+	char *p;
+
+	/* built in, already loaded or no modules at all: the mount tells */
+	ret = system("modprobe overlay 2> /dev/null");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		ASSERT_TRUE(!mkdir(dirs[i], 0700) || errno == EEXIST);
+	fd = open("/tmp/ptw_ovl/lower/lower_file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SZ_4K));
+	close(fd);
+	ret = mount("overlay", "/tmp/ptw_ovl/merged", "overlay", 0,
+		    "lowerdir=/tmp/ptw_ovl/lower,upperdir=/tmp/ptw_ovl/upper,workdir=/tmp/ptw_ovl/work");
+	if (ret && errno == ENODEV)
+		SKIP(return, "no overlay file system (no overlay module in this guest)");
+	ASSERT_EQ(0, ret) TH_LOG("mount overlay: %s", strerror(errno));
+	fd = open(files[0], O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SZ_4K));
+	close(fd);
+	for (i = 0; i < 2; i++) {
+		struct ptwalk_vma_stats s;
+		struct ptwalk_maps req = {
+			.size = sizeof(req), .pid = getpid(), .stats = (uintptr_t)&s,
+			.stats_size = sizeof(s), .count = 1,
+		};
+
+		fd = open(files[i], i ? O_RDONLY : O_RDWR);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", files[i], strerror(errno));
+		p = mmap(NULL, SZ_4K, i ? PROT_READ : PROT_READ | PROT_WRITE,
+			 i ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		close(fd);
+		(void)*(volatile char *)p;
+		/* 6.8+ prints the overlay path; before, the layer's file */
+		maps_name((uintptr_t)p, want, sizeof(want));
+		TH_LOG("%s: maps says %s", files[i], want);
+		ASSERT_TRUE(strlen(want) > strlen(strrchr(files[i], '/')) &&
+			    !strcmp(want + strlen(want) - strlen(strrchr(files[i], '/')),
+				    strrchr(files[i], '/')));
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p, &self->x));
+		ASSERT_TRUE(self->x.valid & PTWALK_XV_VMA);
+		EXPECT_STREQ(want, self->x.vma.name) TH_LOG("TRANSLATE of %s", files[i]);
+		req.start = (uintptr_t)p;
+		ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_MAPS, &req));
+		ASSERT_EQ(1, req.count);
+		EXPECT_STREQ(want, s.vma.name) TH_LOG("MAPS of %s", files[i]);
+		munmap(p, SZ_4K);
+	}
+	EXPECT_EQ(0, umount("/tmp/ptw_ovl/merged"));
+}
+
 TEST_F(ptw, file_shared)
 {
 	const char *path = "/tmp/ptw_shared";
@@ -830,11 +920,50 @@ TEST_F(ptw, walk_extents_match_pagemap)
 		covered += r[i].length;
 		huge += r[i].page_size_shift == 21;
 	}
-	for (off = 0; off < len; off += SZ_4K)
-		present += !!(pagemap_entry(getpid(), (uintptr_t)p + off) & PM_PRESENT) * SZ_4K;
+	/*
+	 * The count, from pagemap: a run is present pages contiguous in va and
+	 * pa, mapped the same way (a THP's pages, by kpageflags, only with
+	 * THP pages: a PMD leaf never merges with PTEs).  Every page here was
+	 * written, so the leaves' flags agree within each kind.  Each THP lies
+	 * whole in one extent of PMD leaves.
+	 */
+	{
+		uint64_t pfn, prev_pfn = 0;
+		int runs = 0, thp, prev_thp = -1, k = 0, thps = 0;
+
+		for (off = 0; off < len; off += SZ_4K) {
+			uint64_t pm = pagemap_entry(getpid(), (uintptr_t)p + off);
+
+			if (!(pm & PM_PRESENT)) {
+				prev_thp = -1;
+				continue;
+			}
+			present += SZ_4K;
+			pfn = pm & PM_PFN_MASK;
+			thp = kpf(kpageflags(pfn), KPF_THP);
+			if (thp != prev_thp || pfn != prev_pfn + 1)
+				runs++;
+			prev_thp = thp;
+			prev_pfn = pfn;
+			if (!thp || (off & (SZ_2M - 1)))
+				continue;
+			thps++;
+			while (k < n && r[k].va + r[k].length <= (uintptr_t)p + off)
+				k++;
+			ASSERT_LT(k, n);
+			EXPECT_LE(r[k].va, (uintptr_t)p + off);
+			EXPECT_LE((uintptr_t)p + off + SZ_2M, r[k].va + r[k].length)
+				TH_LOG("THP at +%#llx split", (unsigned long long)off);
+			EXPECT_EQ(21, r[k].page_size_shift);
+			EXPECT_EQ(0, r[k].length % SZ_2M);
+		}
+		EXPECT_EQ(runs, n) TH_LOG("pagemap has %d runs, WALK %d extents", runs, n);
+		EXPECT_LE(huge, thps);
+		EXPECT_EQ(!!thps, !!huge);
+		if (have_thp())
+			EXPECT_LT(0, thps) TH_LOG("no THP in the MADV_HUGEPAGE half");
+	}
 	EXPECT_EQ(present, covered);
-	if (have_thp())
-		EXPECT_GE(n, 2);	/* THP and 4K runs never merge */
 	TH_LOG("%d extents for %zu bytes, %d of them THP", n, len, huge);
 }
 
@@ -937,6 +1066,233 @@ TEST_F(ptw, walk_cursor_and_filters)
 	EXPECT_EQ(-EINVAL, walk(self->fd, getpid(), 0, end, 0, 0, 0, all, 0, NULL));
 	EXPECT_EQ(-EFAULT, walk(self->fd, getpid(), (uintptr_t)p, end, 0, 0, 0, NULL, 4, NULL));
 	EXPECT_EQ(-ESRCH, walk(self->fd, 0x3fffffff, 0, end, 0, 0, 0, all, 1, NULL));
+}
+
+/* write @what ("1": accessed bits, "4": soft-dirty) to /proc/self/clear_refs */
+static int clear_refs(const char *what)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, what, strlen(what)) == (ssize_t)strlen(what) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* MAPS of the VMA at @p, which must be exactly [p, p + len) */
+static int maps_of(struct __test_metadata *_metadata, int fd, char *p, size_t len,
+		   struct ptwalk_vma_stats *s)
+{
+	struct ptwalk_maps req = {
+		.size = sizeof(req), .pid = getpid(), .start = (uintptr_t)p,
+		.stats = (uintptr_t)s, .stats_size = sizeof(*s), .count = 1,
+	};
+
+	if (ioctl(fd, PTWALK_IOC_MAPS, &req) || req.count != 1)
+		return -1;
+	EXPECT_EQ((uintptr_t)p, s->vma.start);
+	EXPECT_EQ((uintptr_t)p + len, s->vma.end);
+	return 0;
+}
+
+/*
+ * @r[0..n) (a WALK of 4K records) are exactly the even pages of @p (when
+ * @even) or the odd ones: 2 * NPAGES pages in all.
+ */
+static void expect_half(struct __test_metadata *_metadata, const struct ptwalk_record *r,
+			int n, const char *p, int odd, const char *what)
+{
+	int i;
+
+	ASSERT_EQ(NPAGES, n) TH_LOG("%s: %d pages, not %d", what, n, NPAGES);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ((uintptr_t)p + (2 * i + odd) * SZ_4K, r[i].va) TH_LOG("%s %d", what, i);
+		EXPECT_EQ(SZ_4K, r[i].length);
+	}
+}
+
+/*
+ * clear_refs 4, then half the pages written: exactly those are soft-dirty,
+ * by pagemap (the oracle, checked first), by WALK's category and the leaf
+ * flags, and in MAPS.
+ */
+TEST_F(ptw, soft_dirty_after_clear_refs)
+{
+	static struct ptwalk_record r[4 * NPAGES];
+	const size_t len = 2 * NPAGES * SZ_4K;
+	char *p = mmap_aligned(len, SZ_2M, MAP_NORESERVE);
+	struct ptwalk_vma_stats s;
+	int i, n;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, thp_advise(p, len, MADV_NOHUGEPAGE));
+	touch(p, len);
+	for (i = 0; i < 2 * NPAGES; i++) {
+		ASSERT_TRUE(pagemap_entry(getpid(), (uintptr_t)p + i * SZ_4K) & PM_SOFT_DIRTY);
+	}
+	ASSERT_EQ(0, clear_refs("4"));
+	for (i = 0; i < 2 * NPAGES; i += 2)
+		p[i * SZ_4K] = 7;
+	for (i = 0; i < 2 * NPAGES; i++) {
+		uint64_t pm = pagemap_entry(getpid(), (uintptr_t)p + i * SZ_4K);
+
+		ASSERT_TRUE(pm & PM_PRESENT);
+		ASSERT_EQ(!(i & 1), !!(pm & PM_SOFT_DIRTY)) TH_LOG("pagemap, page %d", i);
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x));
+		EXPECT_EQ(!(i & 1), !!(leaf_flags(&self->x) & EF(SOFT_DIRTY))) TH_LOG("page %d", i);
+	}
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + len, PTWALK_WALK_RECORDS,
+		 CAT(SOFT_DIRTY), 0, r, 4 * NPAGES, NULL);
+	expect_half(_metadata, r, n, p, 0, "soft-dirty");
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + len, PTWALK_WALK_RECORDS,
+		 CAT(PRESENT), CAT(SOFT_DIRTY), r, 4 * NPAGES, NULL);
+	expect_half(_metadata, r, n, p, 1, "clean");
+	ASSERT_EQ(0, maps_of(_metadata, self->fd, p, len, &s));
+	EXPECT_EQ(NPAGES * SZ_4K, s.soft_dirty);
+	EXPECT_EQ(2 * NPAGES * SZ_4K, s.resident[PTWALK_PS_4K]);
+	munmap(p, len);
+}
+
+/*
+ * clear_refs 1 clears every accessed bit; then half the pages read: exactly
+ * those are accessed (the CPU sets the bit), by WALK, the leaf and MAPS.
+ */
+TEST_F(ptw, accessed_after_clear_refs)
+{
+	static struct ptwalk_record r[4 * NPAGES];
+	const size_t len = 2 * NPAGES * SZ_4K;
+	char *p = mmap_aligned(len, SZ_2M, MAP_NORESERVE);
+	struct ptwalk_vma_stats s;
+	int i, n;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, thp_advise(p, len, MADV_NOHUGEPAGE));
+	touch(p, len);
+	ASSERT_EQ(0, maps_of(_metadata, self->fd, p, len, &s));
+	EXPECT_EQ(len, s.accessed);
+	ASSERT_EQ(0, clear_refs("1"));
+	/*
+	 * clear_refs clears A without a TLB flush (ptep_test_and_clear_young):
+	 * a cached translation would let the reads below leave A clear.  An
+	 * mprotect() round trip flushes them and keeps A as it is.
+	 */
+	ASSERT_EQ(0, mprotect(p, len, PROT_READ));
+	ASSERT_EQ(0, mprotect(p, len, PROT_READ | PROT_WRITE));
+	for (i = 0; i < 2 * NPAGES; i++) {
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x));
+		ASSERT_FALSE(leaf_flags(&self->x) & EF(ACCESSED)) TH_LOG("page %d", i);
+	}
+	for (i = 0; i < 2 * NPAGES; i += 2)
+		(void)*(volatile char *)(p + i * SZ_4K);
+	for (i = 0; i < 2 * NPAGES; i++) {
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K, &self->x));
+		ASSERT_TRUE(self->x.present);
+		EXPECT_EQ(!(i & 1), !!(leaf_flags(&self->x) & EF(ACCESSED))) TH_LOG("page %d", i);
+	}
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + len, PTWALK_WALK_RECORDS,
+		 CAT(ACCESSED), 0, r, 4 * NPAGES, NULL);
+	expect_half(_metadata, r, n, p, 0, "accessed");
+	n = walk(self->fd, getpid(), (uintptr_t)p, (uintptr_t)p + len, PTWALK_WALK_RECORDS,
+		 CAT(PRESENT), CAT(ACCESSED), r, 4 * NPAGES, NULL);
+	expect_half(_metadata, r, n, p, 1, "not accessed");
+	ASSERT_EQ(0, maps_of(_metadata, self->fd, p, len, &s));
+	EXPECT_EQ(NPAGES * SZ_4K, s.accessed);
+	munmap(p, len);
+}
+
+/* @phys within the kernel image: /proc/iomem's Kernel code ... Kernel bss */
+static bool in_kernel_image(uint64_t phys)
+{
+	unsigned long long a, b, lo = -1ULL, hi = 0;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " : Kernel ") && sscanf(line, " %llx-%llx", &a, &b) == 2) {
+			lo = a < lo ? a : lo;
+			hi = b > hi ? b : hi;
+		}
+	fclose(f);
+	return lo <= phys && phys <= hi;
+}
+
+/*
+ * PFN maps translate as pfnmap with a PFN and no struct page.  /dev/mem
+ * of the BIOS area (below 1 MiB, not RAM: STRICT_DEVMEM lets root map it;
+ * remap_pfn_range() fills it at mmap time) is at a frame the test knows:
+ * its offset.  [vvar] is a PFN map before 6.13 (vmf_insert_pfn() of the
+ * kernel image's data page when the vDSO reads it); where it is not a PFN
+ * map (7.x: pages of the vDSO data store) it must come with its pages.
+ */
+TEST_F(ptw, pfnmap_devmem_and_vvar)
+{
+	const off_t bios = 0xf0000;
+	struct ptwalk_xlate *x = &self->x;
+	unsigned long long a, b;
+	char line[256], name[64];
+	int present = 0, i, fd;
+	struct timespec ts;
+	uintptr_t va;
+	char *p;
+	FILE *f;
+
+	fd = open("/dev/mem", O_RDONLY);
+	ASSERT_LE(0, fd) TH_LOG("/dev/mem: %s", strerror(errno));
+	p = mmap(NULL, 4 * SZ_4K, PROT_READ, MAP_SHARED, fd, bios);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap /dev/mem at %#lx: %s", (long)bios, strerror(errno));
+	close(fd);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), (uintptr_t)p + i * SZ_4K + 9, x));
+		ASSERT_EQ(0, x->error);
+		ASSERT_TRUE(x->valid & PTWALK_XV_VMA);
+		EXPECT_TRUE(x->vma.flags & VF(PFNMAP));
+		EXPECT_TRUE(x->vma.flags & VF(IO));
+		ASSERT_TRUE(x->present) TH_LOG("page %d", i);
+		EXPECT_EQ(PTWALK_KIND_PFNMAP, x->kind) TH_LOG("page %d", i);
+		EXPECT_FALSE(x->valid & PTWALK_XV_PAGE) TH_LOG("page %d", i);
+		ASSERT_TRUE(x->valid & PTWALK_XV_PFN);
+		EXPECT_EQ((uint64_t)bios / SZ_4K + i, x->pfn);
+		EXPECT_EQ((uint64_t)bios + i * SZ_4K + 9, x->phys);
+		EXPECT_EQ(PTWALK_LEVEL_PTE, x->leaf_level);
+		EXPECT_TRUE(leaf_flags(x) & EF(SPECIAL));
+	}
+	munmap(p, 4 * SZ_4K);
+
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &ts));	/* vDSO: faults [vvar] in */
+	f = fopen("/proc/self/maps", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		name[0] = 0;
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %63s", &a, &b, name) < 2 ||
+		    strcmp(name, "[vvar]"))
+			continue;
+		for (va = a; va < b; va += SZ_4K) {
+			bool pfnmap;
+
+			ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), va, x));
+			ASSERT_EQ(0, x->error);
+			ASSERT_TRUE(x->valid & PTWALK_XV_VMA);
+			if (!x->present)
+				continue;
+			present++;
+			pfnmap = x->vma.flags & VF(PFNMAP);
+			EXPECT_EQ(pfnmap ? PTWALK_KIND_PFNMAP : PTWALK_KIND_NORMAL, x->kind)
+				TH_LOG("[vvar] +%#llx", (unsigned long long)(va - a));
+			EXPECT_EQ(!pfnmap, !!(x->valid & PTWALK_XV_PAGE));
+			EXPECT_EQ(pfnmap, !!(leaf_flags(x) & EF(SPECIAL)));
+			/* x86 before 6.13: __vvar_page, in the kernel image */
+			if (pfnmap) {
+				EXPECT_TRUE(in_kernel_image(x->phys)) TH_LOG("[vvar] +%#llx: phys %#llx",
+					(unsigned long long)(va - a), (unsigned long long)x->phys);
+			}
+		}
+	}
+	fclose(f);
+	EXPECT_LT(0, present) TH_LOG("no [vvar] page present after clock_gettime()");
 }
 
 TEST_F(ptw, mprotect_readonly)
