@@ -75,13 +75,45 @@ guest_append() { # extra
 	echo "$a ptwalk_mode=$mode $1 ${PTWALK_GUEST_APPEND:-}"
 }
 
-# run_qemu KVER EXTRA LOG: the busybox initramfs guest, serial on LOG.
-run_qemu() {
-	timeout --foreground -k 10 "$timeout_s" \
+# qemu_once KVER EXTRA LOG: the busybox initramfs guest, serial on LOG.
+qemu_once() {
+	timeout -k 10 "$timeout_s" \
 		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 3G -no-reboot \
 		-display none -monitor none -serial stdio \
 		-kernel "$kdir/vmlinuz-$1" -initrd "$build/initramfs.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=4 $(guest_append "$2")" < /dev/null > "$3" 2>&1
+}
+
+# run_qemu KVER EXTRA LOG: qemu_once, booted once more if the kernel hung
+# before guest-init ran (no PTWALK-GUEST line in $boot_s seconds: nothing
+# of ptwalk's had run).  The debug kernel hangs so in about 1 boot of 3,
+# at "Running RCU-tasks wait API self tests" (0.9 s in); a retried boot is
+# printed as a note of the lane (boot_notes), never hidden.
+boot_s=${PTWALK_BOOT_TIMEOUT:-300} boot_notes=()
+run_qemu() {
+	local try pid waited last
+	boot_notes=()
+	for try in 1 2; do
+		qemu_once "$@" &
+		pid=$!
+		waited=0
+		while kill -0 "$pid" 2> /dev/null && ! grep -q 'PTWALK-GUEST' "$3" 2> /dev/null &&
+			[ "$waited" -lt "$boot_s" ]; do
+			sleep 2
+			waited=$((waited + 2))
+		done
+		if ! kill -0 "$pid" 2> /dev/null || grep -q 'PTWALK-GUEST' "$3"; then
+			wait "$pid"
+			return
+		fi
+		kill "$pid" 2> /dev/null
+		wait "$pid"
+		last=$(tr -d '\r' < "$3" | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-100)
+		[ "$try" = 2 ] && { boot_notes+=("boot $try hung before guest-init too (${boot_s}s)"); break; }
+		boot_notes+=("boot $try hung before guest-init (${boot_s}s; last line: ${last:-none}; log $3.hung$try)")
+		mv "$3" "$3.hung$try"
+	done
+	return 124
 }
 
 # run_vng KVER EXTRA LOG: virtme-ng on the host's root; guest-init's output
@@ -297,6 +329,7 @@ for lane in "${lanes[@]}"; do
 	secs=$(( $(date +%s) - start ))
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	judge "$log" "$rc"
+	[ "$runner" = qemu ] && for n in "${boot_notes[@]}"; do echo "    $name: note: $n"; done
 	# vng returns guest-init's status (0): anything else is vng failing
 	[ "$runner" = vng ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && {
 		problems+=("vng exited $rc (see $log.console)")
