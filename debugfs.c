@@ -397,20 +397,14 @@ static void *pagetable_load(struct seq_file *m, loff_t *pos)
 		.holes = true,
 		.buf = &it->range,
 		.cap = 1,
+		.first_vma = &it->vma,
 	};
 	ret = mm_iter_target(m, &t);
 	if (ret)
 		return ERR_PTR(ret);
-	ret = mmap_read_lock_killable(t.mm);
-	if (ret) {
-		ptw_target_put(&t);
-		return ERR_PTR(ret);
-	}
 	v.show_pfns = it->show_pfns;
+	/* in holds of the mmap lock bounded by the walk's work */
 	ret = ptw_walk_records(t.mm, &v);
-	if (!ret && v.n)
-		ptw_read_vma_at(t.mm, it->range.va, &it->vma);
-	mmap_read_unlock(t.mm);
 	ptw_target_put(&t);
 	if (ret)
 		return ERR_PTR(ret);

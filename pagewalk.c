@@ -10,8 +10,15 @@
  * tables are read under rcu_read_lock() plus their ptl, after re-checking
  * that the PMD still points to them.  Leaves above the PTE level are read
  * under their own lock (pmd_lock/pud_lock) after the same re-check.
+ *
+ * A bounded walk (ptw_walk_bounded) counts the entries it reads and stops
+ * between two entries once a hold has done its share, or early when a
+ * writer waits for the mmap lock, so that the caller can let it in and
+ * walk on from where it stopped.  cond_resched() runs after every entry
+ * of every level, outside the page-table locks and RCU.
  */
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/sched/signal.h>
@@ -73,12 +80,82 @@ void ptw_target_put(struct ptw_target *t)
 	t->task = NULL;
 }
 
+/* As fs/proc/task_mmu.c: the mm_struct is kept, its address space is not. */
+int ptw_target_grab(pid_t pid, struct ptw_target *t)
+{
+	int ret = ptw_target_get(pid, t);
+
+	if (ret)
+		return ret;
+	mmgrab(t->mm);
+	mmput(t->mm);
+	return 0;
+}
+
+void ptw_target_drop(struct ptw_target *t)
+{
+	mmdrop(t->mm);
+	put_task_struct(t->task);
+	t->mm = NULL;
+	t->task = NULL;
+}
+
+/* The address space of a grabbed @mm and its mmap lock (read), for one hold. */
+int ptw_hold(struct mm_struct *mm)
+{
+	int ret;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;		/* exited, or exec'd away from this mm */
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		mmput(mm);
+	return ret;
+}
+
+void ptw_unhold(struct mm_struct *mm)
+{
+	mmap_read_unlock(mm);
+	mmput(mm);
+}
+
+/*
+ * Between two holds: let the writers waiting for the lock in, and others
+ * run.  On failure (-ESRCH, -EINTR) nothing is held.
+ */
+int ptw_rehold(struct mm_struct *mm)
+{
+	ptw_unhold(mm);
+	cond_resched();
+	if (signal_pending(current))
+		return -EINTR;
+	return ptw_hold(mm);
+}
+
 struct ptw_walk {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 	const struct ptw_ops *ops;
 	void *priv;
+	struct ptw_bound *bound;	/* NULL: one hold, however long */
+	unsigned long work;		/* entries read in this hold */
 };
+
+/*
+ * Has this hold done its share?  Asked before each entry of each level,
+ * with no page-table lock held: a walk stopped here resumes at @addr.
+ */
+static bool hold_spent(struct ptw_walk *w, unsigned long addr)
+{
+	struct ptw_bound *b = w->bound;
+
+	if (!b || w->work < PTW_HOLD_MIN_ENTRIES)
+		return false;
+	if (w->work < b->max_entries && !mmap_lock_is_contended(w->mm))
+		return false;
+	b->next = addr;
+	return true;
+}
 
 static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
 		       unsigned long addr, unsigned long size, unsigned int index,
@@ -286,9 +363,12 @@ static int walk_pmd(struct ptw_walk *w, pud_t *pudp, unsigned long addr,
 
 	do {
 		next = pmd_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
 retry:
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		w->work++;
 		pmd = ptw_pmdp_get(pmdp);
 		entry_init(w, &e, PTWALK_LEVEL_PMD, addr, PMD_SIZE,
 			   pmd_index(addr), pmd_val(pmd), pmdp);
@@ -316,8 +396,9 @@ retry:
 			ret = walk_pte(w, pmdp, pmd, &e, addr, next, &changed);
 			if (changed)
 				goto retry;
-			cond_resched();
+			w->work += (next - addr) >> PAGE_SHIFT;
 		}
+		cond_resched();
 	} while (pmdp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -335,7 +416,10 @@ static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
 
 	do {
 		next = pud_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
 retry:
+		w->work++;
 		pud = READ_ONCE(*pudp);
 		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE,
 			   pud_index(addr), pud_val(pud), pudp);
@@ -368,6 +452,7 @@ retry:
 			if (!ret)
 				ret = walk_pmd(w, pudp, addr, next);
 		}
+		cond_resched();
 	} while (pudp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -389,6 +474,9 @@ static int walk_p4d(struct ptw_walk *w, pgd_t *pgdp, unsigned long addr,
 
 	do {
 		next = p4d_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
+		w->work++;
 		p4d = READ_ONCE(*p4dp);
 		entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE,
 			   p4d_index(addr), p4d_val(p4d), p4dp);
@@ -411,6 +499,7 @@ static int walk_p4d(struct ptw_walk *w, pgd_t *pgdp, unsigned long addr,
 		ret = emit(w, &e);
 		if (!ret && e.type == PTW_TABLE)
 			ret = walk_pud(w, p4dp, addr, next);
+		cond_resched();
 	} while (p4dp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -429,6 +518,9 @@ static int walk_pgd(struct ptw_walk *w, unsigned long addr, unsigned long end)
 			ret = walk_p4d(w, pgdp, addr, next);
 			continue;
 		}
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
+		w->work++;
 		pgd = READ_ONCE(*pgdp);
 		entry_init(w, &e, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE,
 			   pgd_index(addr), pgd_val(pgd), pgdp);
@@ -441,6 +533,7 @@ static int walk_pgd(struct ptw_walk *w, unsigned long addr, unsigned long end)
 		ret = emit(w, &e);
 		if (!ret && e.type == PTW_TABLE)
 			ret = walk_p4d(w, pgdp, addr, next);
+		cond_resched();
 	} while (pgdp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -521,18 +614,23 @@ bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
 /*
  * Walk [start, end) of @mm, which the caller has mmap_read_lock()ed.
  * Only ranges covered by VMAs are walked: outside them page tables may be
- * freed under a munmap that has downgraded to the read lock.
+ * freed under a munmap that has downgraded to the read lock.  With @b,
+ * the walk may stop early with PTW_YIELD, to be resumed at b->next under
+ * a new hold of the lock.
  */
-int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
-	     const struct ptw_ops *ops, void *priv)
+int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long end,
+		     const struct ptw_ops *ops, void *priv, struct ptw_bound *b)
 {
-	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv };
+	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv, .bound = b };
 	struct vm_area_struct *vma;
 	unsigned long addr = start;
 	int ret = 0;
 
 	ptw_mmap_assert_locked(mm);
 	while (addr < end && !ret) {
+		if (hold_spent(&w, addr))
+			return PTW_YIELD;
+		w.work++;
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= end) {
 			if (ops->gap)
@@ -550,4 +648,10 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		addr = vma->vm_end;
 	}
 	return ret;
+}
+
+int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	     const struct ptw_ops *ops, void *priv)
+{
+	return ptw_walk_bounded(mm, start, end, ops, priv, NULL);
 }
