@@ -221,6 +221,8 @@ void ptw_format_pagetable_header(struct seq_file *m);
 void ptw_format_range(struct seq_file *m, const struct ptwalk_record *r,
 		      const char *vma_name);
 void ptw_format_wx_check(struct seq_file *m, u64 wx_pages);
+void ptw_format_target_gone(struct seq_file *m);
+void ptw_format_wx_gone(struct seq_file *m, u64 wx_pages);
 const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
