@@ -357,18 +357,29 @@ static int op_maps(struct __test_metadata *_metadata, void *v, bool check)
 	return m.count != 1;
 }
 
+/* the region's lines tile it: present 4K pages at the PTE level */
 static int op_pagetable(struct __test_metadata *_metadata, void *v, bool check)
 {
 	HOLD_SELF *self = v;
 	ssize_t n = read_debugfs("pagetable", text, sizeof(text));
-	char line[64];
+	unsigned long start, end, va = R0(self);
+	char *line;
 
 	EXPECT_LT(0, n);
-	snprintf(line, sizeof(line), "\n0x%016lx-0x%016lx ", (unsigned long)R0(self),
-		 (unsigned long)(R0(self) + self->len));
-	EXPECT_NE(NULL, strstr(text, line)) TH_LOG("no line %s", line + 1);
+	if (n <= 0)
+		return 1;
+	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (sscanf(line, "0x%lx-0x%lx ", &start, &end) != 2 ||
+		    end <= R0(self) || start >= R0(self) + self->len)
+			continue;
+		EXPECT_EQ(va, start) TH_LOG("%.120s", line);
+		EXPECT_EQ(0, strncmp(strstr(line, " pte ") ?: "", " pte   normal    present", 24))
+			TH_LOG("%.120s", line);
+		va = end;
+	}
+	EXPECT_EQ(R0(self) + self->len, va);
 	EXPECT_NE(NULL, strstr(text, "\nChecked W+X mappings: passed"));
-	return n <= 0;
+	return 0;
 }
 
 static int op_debugfs_maps(struct __test_metadata *_metadata, void *v, bool check)
@@ -522,7 +533,7 @@ TEST_F_TIMEOUT(hold, sparse_audit_holds_are_short, 300)
  * it found so far (equal to a pagemap snapshot taken before), and the
  * next call must fail with ESRCH.  A walk holding the address space for
  * the whole call would finish the range on a dead process.  A kill that
- * the host delays past the walk's end proves nothing: tried again then.
+ * the host delays to the walk's end proves nothing: tried again, earlier.
  */
 struct killer {
 	pid_t pid;
@@ -560,14 +571,18 @@ TEST_F_TIMEOUT(hold, exit_mid_walk, 300)
 		r0 = self->t->region;
 		r1 = r0 + BIG;
 		ASSERT_EQ(0, read_pagemap(self->pid, r0, NPAGES, pm));
-		t0 = now_ns();
-		n = walk(self->fd, self->pid, r0, r1, PTWALK_WALK_RECORDS, 0, all, NPAGES, &next);
-		full = now_ns() - t0;
-		ASSERT_EQ(NPAGES, n);
-		ASSERT_EQ(r1, next);
+		/* the first walk of a region is the slowest: time the second */
+		for (i = 0; i < 2; i++) {
+			t0 = now_ns();
+			n = walk(self->fd, self->pid, r0, r1, PTWALK_WALK_RECORDS, 0, all, NPAGES,
+				 &next);
+			full = now_ns() - t0;
+			ASSERT_EQ(NPAGES, n);
+			ASSERT_EQ(r1, next);
+		}
 
 		k.pid = self->pid;
-		k.delay_ns = full / 4;
+		k.delay_ns = full / (4 << try);
 		ASSERT_EQ(0, pthread_create(&thread, NULL, kill_later, &k));
 		t0 = now_ns();
 		n = walk(self->fd, self->pid, r0, r1, PTWALK_WALK_RECORDS, 0, all, NPAGES, &next);
@@ -578,10 +593,10 @@ TEST_F_TIMEOUT(hold, exit_mid_walk, 300)
 		EXPECT_TRUE(WIFSIGNALED(status));
 		TH_LOG("full walk %.1f ms; killed after %.1f ms, the walk ended after %.1f ms: %d records, next %#" PRIx64,
 		       full / 1e6, (k.sent - t0) / 1e6, (t1 - t0) / 1e6, n, next);
-		/* the signal must have gone well before a full walk's end */
-		if (k.sent + full / 4 < t1)
+		/* ended early, or went on for half a walk after the kill: it tells */
+		if (n < 0 || next < r1 || k.sent + full / 2 < t1)
 			break;
-		TH_LOG("the kill came late: again");
+		TH_LOG("the kill came too late to tell: again, earlier");
 	}
 	ASSERT_LT(try, 3) TH_LOG("never killed mid-walk");
 	if (n >= 0) {
