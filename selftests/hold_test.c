@@ -83,7 +83,7 @@ static void *churn(void *arg)
 		       !__atomic_compare_exchange_n(&t->max_ns, &max, lat, false,
 						    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			;
-		__atomic_add_fetch(&t->iters, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&t->iters, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -132,15 +132,20 @@ static void stop_target(struct target *t, pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* Wait until @n more mmap+munmap are done (and their waits recorded). */
+static void churn_wait(struct target *t, uint64_t n)
+{
+	uint64_t i0 = __atomic_load_n(&t->iters, __ATOMIC_ACQUIRE);
+
+	while (__atomic_load_n(&t->iters, __ATOMIC_ACQUIRE) < i0 + n)
+		usleep(100);
+}
+
 /* Forget the longest wait so far, once no iteration of before is in flight. */
 static void churn_reset(struct target *t)
 {
-	uint64_t i0;
-
 	__atomic_store_n(&t->max_ns, 0, __ATOMIC_RELAXED);
-	i0 = __atomic_load_n(&t->iters, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&t->iters, __ATOMIC_RELAXED) < i0 + 2)
-		usleep(100);
+	churn_wait(t, 2);
 	__atomic_store_n(&t->max_ns, 0, __ATOMIC_RELAXED);
 }
 
@@ -274,6 +279,8 @@ static double timed_runs(struct __test_metadata *_metadata, struct target *t,
 		if (op->call(_metadata, self, i == 0))
 			return -1;
 		dur = now_ns() - t0;
+		/* the mmap blocked by the walk, if any, ends after it: count it */
+		churn_wait(t, 1);
 		wait = __atomic_load_n(&t->max_ns, __ATOMIC_RELAXED);
 		part[i] = (double)wait / dur;
 		dur_ms[i] = dur / 1e6;
