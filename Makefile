@@ -36,7 +36,7 @@ MOD_FILES   = Kbuild $(wildcard *.c *.h)
 TOOL_SRCS   = tools/ptwalk.c tools/render.c tools/render_maps.c tools/svg.c \
 	      tools/fallback.c tools/names.c
 TEST_HDRS   = $(wildcard selftests/*.h)
-TESTS       = ptwalk_test vmstat_test maps_test fuzz_test soak_test
+TESTS       = ptwalk_test vmstat_test maps_test hold_test fuzz_test soak_test
 BINS        = $(BUILD)/bin/ptwalk $(BUILD)/bin/demo_target $(BUILD)/bin/ptwalk_bench \
 	      $(TESTS:%=$(BUILD)/bin/%)
 

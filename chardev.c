@@ -261,8 +261,21 @@ out_put:
 	return ret;
 }
 
-/* Records per mmap-lock hold of a WALK: bounds memory and lock hold time. */
+/*
+ * Records per copy to user space of a WALK: bounds the kernel memory.  The
+ * mmap lock is held for less, as the walk bounds each hold by its work.
+ */
 #define WALK_BATCH	512
+
+/*
+ * The target exited mid-call (the next hold found no address space): the
+ * records (VMAs) found so far are the answer, with the cursor after them,
+ * and the next call fails with -ESRCH; with none, this one does.
+ */
+static int exited_mid_call(int ret, unsigned int written)
+{
+	return ret == -ESRCH && written ? 0 : ret;
+}
 
 static long ioc_walk(struct file *file, void __user *uarg)
 {
@@ -283,7 +296,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	    req.start >= req.end || req.end > ptw_user_va_end() ||
 	    (req.match_all | req.match_none) >> PTWALK_NR_CATS)
 		return -EINVAL;
-	ret = ptw_target_get(req.pid, &t);
+	ret = ptw_target_grab(req.pid, &t);
 	if (ret)
 		return ret;
 	ret = ptw_may_inspect(file, &t, &show_pfns);
@@ -308,11 +321,8 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	while (v.pos < v.end && written < req.count) {
 		v.n = 0;
 		v.cap = min_t(unsigned int, WALK_BATCH, req.count - written);
-		ret = mmap_read_lock_killable(t.mm);
-		if (ret)
-			break;
+		/* takes and drops the mmap lock and the address space itself */
 		walked = ptw_walk_records(t.mm, &v);
-		mmap_read_unlock(t.mm);
 		/* copy out only now, with no lock held: what was found, then its error */
 		ret = copy_array_to_user(dst + (size_t)written * req.record_size,
 					 req.record_size, v.buf, sizeof(*v.buf), v.n);
@@ -331,9 +341,9 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	call_free(v.buf, WALK_BATCH, sizeof(*v.buf));
 	req.count = written;
 	req.next = v.pos;
-	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), ret);
+	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), exited_mid_call(ret, written));
 out_put:
-	ptw_target_put(&t);
+	ptw_target_drop(&t);
 	return ret;
 }
 
@@ -355,7 +365,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	if (req.flags || req.pad || !req.count ||
 	    req.stats_size < PTWALK_VMA_STATS_SIZE_VER0 || req.stats_size > PAGE_SIZE)
 		return -EINVAL;
-	ret = ptw_target_get(req.pid, &t);
+	ret = ptw_target_grab(req.pid, &t);
 	if (ret)
 		return ret;
 	ret = ptw_may_inspect(file, &t, &show_pfns);
@@ -368,7 +378,7 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	}
 	dst = u64_to_user_ptr(req.stats);
 	pos = min(req.start, ptw_user_va_end());
-	/* one VMA at a time, copied out with no lock held */
+	/* one VMA at a time, copied out with no lock or address space held */
 	while (written < req.count) {
 		ret = ptw_vma_stats(&t, pos, show_pfns, s);
 		if (ret <= 0) {
@@ -391,9 +401,9 @@ static long ioc_maps(struct file *file, void __user *uarg)
 	call_free(s, 1, sizeof(*s));
 	req.count = written;
 	req.next = pos;
-	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), ret);
+	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), exited_mid_call(ret, written));
 out_put:
-	ptw_target_put(&t);
+	ptw_target_drop(&t);
 	return ret;
 }
 

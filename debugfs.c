@@ -19,6 +19,8 @@
 #include <linux/fs.h>
 #include <linux/mmap_lock.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -220,15 +222,24 @@ static const struct file_operations translate_fops = {
  * maps and pagetable stream one line per ->show() without a buffer sized
  * by the process.  The position encodes where the walk goes on:
  * 0 is the header, ADDR + 1 a line starting at ADDR, SUMMARY_POS the
- * closing lines.  Each line takes the mmap lock on its own; totals only
- * take lines further on than the last one counted, so seq_file's replays
- * count nothing twice.
+ * closing lines.  Each line takes the mmap lock on its own, in holds
+ * bounded by the walk's work; totals only take lines further on than the
+ * last one counted, so seq_file's replays count nothing twice.
+ *
+ * The file keeps the process it was opened for: its struct pid (a pid
+ * number may be reused) and its mm_struct (mmgrab(), which pins no
+ * memory).  Each line looks the task up again and takes the address space
+ * with mmget_not_zero() only while it walks.  Once the process has exited
+ * (or exec'd: a new address space is another listing), the listing ends
+ * with a line that says so instead of the totals.
  */
 #define SUMMARY_POS	((loff_t)ptw_user_va_end() + 1)
 
 struct mm_iter {
 	void *(*load)(struct seq_file *m, loff_t *pos);	/* the line at *pos */
-	pid_t pid;
+	struct pid *pid;
+	struct mm_struct *mm;
+	bool gone;			/* the target exited mid-listing */
 	bool show_pfns;
 	unsigned long counted_end;	/* totals include everything below */
 	unsigned long next;		/* where the line after this one starts */
@@ -243,20 +254,26 @@ static int mm_iter_open(struct inode *inode, struct file *file,
 			const struct seq_operations *ops,
 			void *(*load)(struct seq_file *m, loff_t *pos))
 {
-	struct task_struct *task;
+	struct ptw_target t;
 	struct mm_iter *it;
+	pid_t pid;
 	int ret;
 
 	it = __seq_open_private(file, ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
 	mutex_lock(&default_lock);
-	it->pid = default_pid;
+	pid = default_pid;
 	mutex_unlock(&default_lock);
-	ret = it->pid ? ptw_task_get(it->pid, &task) : -ESRCH;
+	ret = pid ? ptw_target_grab(pid, &t) : -ESRCH;
 	if (!ret) {
-		ret = ptw_may_inspect_task(file, task);
-		put_task_struct(task);
+		ret = ptw_may_inspect_task(file, t.task);
+		if (!ret) {
+			it->pid = get_task_pid(t.task, PIDTYPE_PID);
+			it->mm = t.mm;
+			mmgrab(it->mm);
+		}
+		ptw_target_drop(&t);
 	}
 	if (ret) {
 		seq_release_private(inode, file);
@@ -266,21 +283,49 @@ static int mm_iter_open(struct inode *inode, struct file *file,
 	return 0;
 }
 
+static int mm_iter_release(struct inode *inode, struct file *file)
+{
+	struct mm_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	mmdrop(it->mm);
+	put_pid(it->pid);
+	return seq_release_private(inode, file);
+}
+
 /*
- * The target, for one line; -ESRCH once it has exited.  The policy is
- * asked again each time, of whoever reads now.
+ * The target, for one line: the task the file was opened for, with the
+ * mm it had then (grabbed, not held); -ESRCH once it has exited.  The
+ * policy is asked again each time, of whoever reads now.
  */
 static int mm_iter_target(struct seq_file *m, struct ptw_target *t)
 {
 	struct mm_iter *it = m->private;
-	int ret = ptw_target_get(it->pid, t);
+	int ret;
 
-	if (ret)
-		return ret;
+	t->task = get_pid_task(it->pid, PIDTYPE_PID);
+	if (!t->task)
+		return -ESRCH;
+	t->mm = it->mm;
+	t->pid = pid_vnr(it->pid);
 	ret = ptw_may_inspect(m->file, t, &it->show_pfns);
 	if (ret)
-		ptw_target_put(t);
+		put_task_struct(t->task);
 	return ret;
+}
+
+static void mm_iter_target_put(struct ptw_target *t)
+{
+	put_task_struct(t->task);
+}
+
+/* The listing's last line at *pos; -ESRCH (exited) ends it there. */
+static void *mm_iter_end(struct mm_iter *it, loff_t *pos, int err)
+{
+	if (err != -ESRCH)
+		return ERR_PTR(err);
+	it->gone = true;
+	*pos = SUMMARY_POS;
+	return &it->total;
 }
 
 static void *mm_iter_stop_at(struct mm_iter *it, loff_t *pos)
@@ -305,11 +350,11 @@ static void *maps_load(struct seq_file *m, loff_t *pos)
 		return mm_iter_stop_at(it, pos);
 	ret = mm_iter_target(m, &t);
 	if (ret)
-		return ERR_PTR(ret);
+		return mm_iter_end(it, pos, ret);
 	ret = ptw_vma_stats(&t, *pos - 1, it->show_pfns, &it->cur);
-	ptw_target_put(&t);
+	mm_iter_target_put(&t);
 	if (ret < 0)
-		return ERR_PTR(ret);
+		return mm_iter_end(it, pos, ret);
 	if (!ret) {
 		*pos = SUMMARY_POS;
 		return &it->total;
@@ -355,6 +400,8 @@ static int maps_show(struct seq_file *m, void *v)
 		ptw_format_maps_header(m);
 	else if (v == &it->cur)
 		ptw_format_vma_stats(m, &it->cur);
+	else if (it->gone)
+		ptw_format_target_gone(m);
 	else
 		ptw_format_maps_total(m, &it->total);
 	return 0;
@@ -377,7 +424,7 @@ static const struct file_operations maps_fops = {
 	.open = maps_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release_private,
+	.release = mm_iter_release,
 };
 
 /* The range of equal entries that starts at or after *pos - 1. */
@@ -397,23 +444,16 @@ static void *pagetable_load(struct seq_file *m, loff_t *pos)
 		.holes = true,
 		.buf = &it->range,
 		.cap = 1,
+		.first_vma = &it->vma,
 	};
 	ret = mm_iter_target(m, &t);
 	if (ret)
-		return ERR_PTR(ret);
-	ret = mmap_read_lock_killable(t.mm);
-	if (ret) {
-		ptw_target_put(&t);
-		return ERR_PTR(ret);
-	}
+		return mm_iter_end(it, pos, ret);
 	v.show_pfns = it->show_pfns;
 	ret = ptw_walk_records(t.mm, &v);
-	if (!ret && v.n)
-		ptw_read_vma_at(t.mm, it->range.va, &it->vma);
-	mmap_read_unlock(t.mm);
-	ptw_target_put(&t);
+	mm_iter_target_put(&t);
 	if (ret)
-		return ERR_PTR(ret);
+		return mm_iter_end(it, pos, ret);
 	if (!v.n) {
 		*pos = SUMMARY_POS;
 		return &it->total;
@@ -436,6 +476,8 @@ static int pagetable_show(struct seq_file *m, void *v)
 		ptw_format_pagetable_header(m);
 	else if (v == &it->range)
 		ptw_format_range(m, &it->range, it->vma.name);
+	else if (it->gone)
+		ptw_format_wx_gone(m, it->wx_pages);
 	else
 		ptw_format_wx_check(m, it->wx_pages);
 	return 0;
@@ -458,7 +500,7 @@ static const struct file_operations pagetable_fops = {
 	.open = pagetable_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release_private,
+	.release = mm_iter_release,
 };
 
 static const struct ptw_zone_ops format_zone_ops = { .zone = ptw_format_zone };

@@ -294,3 +294,15 @@ void ptw_format_wx_check(struct seq_file *m, u64 wx_pages)
 	seq_printf(m, "Checked W+X mappings: %s, %llu W+X pages\n",
 		   wx_pages ? "FAILED" : "passed", wx_pages);
 }
+
+/* The last line of a listing whose process exited before its end. */
+void ptw_format_target_gone(struct seq_file *m)
+{
+	seq_puts(m, "target exited: listing incomplete, no total\n");
+}
+
+void ptw_format_wx_gone(struct seq_file *m, u64 wx_pages)
+{
+	seq_printf(m, "Checked W+X mappings: incomplete, the target exited (%llu W+X pages before)\n",
+		   wx_pages);
+}

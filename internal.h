@@ -29,6 +29,18 @@ int ptw_task_get(pid_t pid, struct task_struct **taskp);
 int ptw_target_get(pid_t pid, struct ptw_target *t);
 void ptw_target_put(struct ptw_target *t);
 
+/*
+ * A target for a walk of many holds: t->mm is pinned by mmgrab() alone,
+ * and each hold takes the address space (mmget_not_zero()) and the mmap
+ * lock, and drops both before anything is copied to user space.  A
+ * process that exits (or execs) meanwhile makes the next hold -ESRCH.
+ */
+int ptw_target_grab(pid_t pid, struct ptw_target *t);
+void ptw_target_drop(struct ptw_target *t);
+int ptw_hold(struct mm_struct *mm);
+void ptw_unhold(struct mm_struct *mm);
+int ptw_rehold(struct mm_struct *mm);
+
 /* ---- the walker (pagewalk.c) ---- */
 
 enum ptw_type {
@@ -61,7 +73,7 @@ struct ptw_entry {
 /*
  * Callbacks run with the mmap lock held for read, and for leaves and PTE
  * tables with the page-table lock held too: they must not sleep.  Return
- * 0 to go on, > 0 to stop the walk there, < 0 to fail it.
+ * 0 to go on, 1 to stop the walk there, < 0 to fail it.
  */
 struct ptw_ops {
 	int (*vma)(void *priv, struct vm_area_struct *vma);
@@ -71,8 +83,29 @@ struct ptw_ops {
 	bool pages;		/* entry() wants e->page of present leaves */
 };
 
+/*
+ * A bound on one hold of the mmap lock, counted in entries read (a PTE
+ * table's worth per table walked, at every level one per entry).  Once
+ * @max_entries are read, or PTW_HOLD_MIN_ENTRIES while another task waits
+ * for the lock (mmap_lock_is_contended()), the walker stops before the
+ * next entry of any level, outside every page-table lock, and returns
+ * PTW_YIELD with @next set: everything below @next was visited, nothing
+ * from it on.  The caller drops the lock, takes it again and walks on
+ * from @next (the walker finds the VMA there afresh).
+ */
+struct ptw_bound {
+	unsigned int max_entries;
+	unsigned long next;
+};
+
+#define PTW_YIELD		2
+#define PTW_HOLD_ENTRIES	4096	/* 8 PTE tables: 16 MiB of 4K pages */
+#define PTW_HOLD_MIN_ENTRIES	64	/* progress, however contended */
+
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	     const struct ptw_ops *ops, void *priv);
+int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long end,
+		     const struct ptw_ops *ops, void *priv, struct ptw_bound *b);
 bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
 
 /* ---- entry and page decoding, shared by visitors (decode.c) ---- */
@@ -140,6 +173,7 @@ struct ptw_records {
 	struct ptwalk_record *buf;
 	unsigned int n;
 	unsigned int cap;
+	struct ptwalk_vma *first_vma;	/* if set: the VMA of buf[0] */
 };
 
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);
@@ -188,6 +222,8 @@ void ptw_format_pagetable_header(struct seq_file *m);
 void ptw_format_range(struct seq_file *m, const struct ptwalk_record *r,
 		      const char *vma_name);
 void ptw_format_wx_check(struct seq_file *m, u64 wx_pages);
+void ptw_format_target_gone(struct seq_file *m);
+void ptw_format_wx_gone(struct seq_file *m, u64 wx_pages);
 const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */

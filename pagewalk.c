@@ -10,8 +10,16 @@
  * tables are read under rcu_read_lock() plus their ptl, after re-checking
  * that the PMD still points to them.  Leaves above the PTE level are read
  * under their own lock (pmd_lock/pud_lock) after the same re-check.
+ *
+ * A bounded walk (ptw_walk_bounded) counts the entries it reads and stops
+ * between two entries once a hold has done its share, or early when a
+ * writer waits for the mmap lock, so that the caller can let it in and
+ * walk on from where it stopped.  cond_resched() runs after every entry
+ * of every level, outside the page-table locks and RCU.
  */
 #include <linux/mm.h>
+#include <linux/jiffies.h>
+#include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/sched/signal.h>
@@ -73,13 +81,107 @@ void ptw_target_put(struct ptw_target *t)
 	t->task = NULL;
 }
 
+/* As fs/proc/task_mmu.c: the mm_struct is kept, its address space is not. */
+int ptw_target_grab(pid_t pid, struct ptw_target *t)
+{
+	int ret = ptw_target_get(pid, t);
+
+	if (ret)
+		return ret;
+	mmgrab(t->mm);
+	mmput(t->mm);
+	return 0;
+}
+
+void ptw_target_drop(struct ptw_target *t)
+{
+	mmdrop(t->mm);
+	put_task_struct(t->task);
+	t->mm = NULL;
+	t->task = NULL;
+}
+
+/* The address space of a grabbed @mm and its mmap lock (read), for one hold. */
+int ptw_hold(struct mm_struct *mm)
+{
+	int ret;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;		/* exited, or exec'd away from this mm */
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		mmput(mm);
+	return ret;
+}
+
+void ptw_unhold(struct mm_struct *mm)
+{
+	mmap_read_unlock(mm);
+	mmput(mm);
+}
+
+/*
+ * Wait, a jiffy at most, for the tasks queued on the mmap lock to take it.
+ * The unlock only wakes the writer at the head of the queue; a reader that
+ * locks again before it runs steals the lock back (rwsem lets readers in
+ * until a writer has waited a jiffy and asks for a handoff), and a walker
+ * that yields every few tables would keep it out for as long as it walks:
+ * measured under TCG, every hold of a walk ended contended, and the
+ * writer waited for a third of the walk.
+ */
+static void let_waiters_in(struct mm_struct *mm)
+{
+	unsigned long until = jiffies + 1;
+
+	while (mmap_lock_is_contended(mm) && time_before_eq(jiffies, until) &&
+	       !fatal_signal_pending(current)) {
+		cond_resched();
+		cpu_relax();
+	}
+}
+
+/*
+ * Between two holds: let the tasks waiting for the lock in, and others
+ * run.  On failure (-ESRCH, -EINTR) nothing is held.
+ */
+int ptw_rehold(struct mm_struct *mm)
+{
+	bool contended = mmap_lock_is_contended(mm);
+
+	ptw_unhold(mm);
+	cond_resched();
+	if (contended)
+		let_waiters_in(mm);
+	if (signal_pending(current))
+		return -EINTR;
+	return ptw_hold(mm);
+}
+
 struct ptw_walk {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 	const struct ptw_ops *ops;
 	void *priv;
 	bool zone_device;	/* the VMA may map unmarked ZONE_DEVICE pages */
+	struct ptw_bound *bound;	/* NULL: one hold, however long */
+	unsigned long work;		/* entries read in this hold */
 };
+
+/*
+ * Has this hold done its share?  Asked before each entry of each level,
+ * with no page-table lock held: a walk stopped here resumes at @addr.
+ */
+static bool hold_spent(struct ptw_walk *w, unsigned long addr)
+{
+	struct ptw_bound *b = w->bound;
+
+	if (!b || w->work < PTW_HOLD_MIN_ENTRIES)
+		return false;
+	if (w->work < b->max_entries && !mmap_lock_is_contended(w->mm))
+		return false;
+	b->next = addr;
+	return true;
+}
 
 static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
 		       unsigned long addr, unsigned long size, unsigned int index,
@@ -303,9 +405,12 @@ static int walk_pmd(struct ptw_walk *w, pud_t *pudp, unsigned long addr,
 
 	do {
 		next = pmd_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
 retry:
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		w->work++;
 		pmd = ptw_pmdp_get(pmdp);
 		entry_init(w, &e, PTWALK_LEVEL_PMD, addr, PMD_SIZE,
 			   pmd_index(addr), pmd_val(pmd), pmdp);
@@ -333,8 +438,9 @@ retry:
 			ret = walk_pte(w, pmdp, pmd, &e, addr, next, &changed);
 			if (changed)
 				goto retry;
-			cond_resched();
+			w->work += (next - addr) >> PAGE_SHIFT;
 		}
+		cond_resched();
 	} while (pmdp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -352,7 +458,10 @@ static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
 
 	do {
 		next = pud_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
 retry:
+		w->work++;
 		pud = READ_ONCE(*pudp);
 		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE,
 			   pud_index(addr), pud_val(pud), pudp);
@@ -385,6 +494,7 @@ retry:
 			if (!ret)
 				ret = walk_pmd(w, pudp, addr, next);
 		}
+		cond_resched();
 	} while (pudp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -406,6 +516,9 @@ static int walk_p4d(struct ptw_walk *w, pgd_t *pgdp, unsigned long addr,
 
 	do {
 		next = p4d_addr_end(addr, end);
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
+		w->work++;
 		p4d = READ_ONCE(*p4dp);
 		entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE,
 			   p4d_index(addr), p4d_val(p4d), p4dp);
@@ -428,6 +541,7 @@ static int walk_p4d(struct ptw_walk *w, pgd_t *pgdp, unsigned long addr,
 		ret = emit(w, &e);
 		if (!ret && e.type == PTW_TABLE)
 			ret = walk_pud(w, p4dp, addr, next);
+		cond_resched();
 	} while (p4dp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -446,6 +560,9 @@ static int walk_pgd(struct ptw_walk *w, unsigned long addr, unsigned long end)
 			ret = walk_p4d(w, pgdp, addr, next);
 			continue;
 		}
+		if (hold_spent(w, addr))
+			return PTW_YIELD;
+		w->work++;
 		pgd = READ_ONCE(*pgdp);
 		entry_init(w, &e, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE,
 			   pgd_index(addr), pgd_val(pgd), pgdp);
@@ -458,6 +575,7 @@ static int walk_pgd(struct ptw_walk *w, unsigned long addr, unsigned long end)
 		ret = emit(w, &e);
 		if (!ret && e.type == PTW_TABLE)
 			ret = walk_p4d(w, pgdp, addr, next);
+		cond_resched();
 	} while (pgdp++, addr = next, addr != end && !ret);
 	return ret;
 }
@@ -539,18 +657,23 @@ bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr)
 /*
  * Walk [start, end) of @mm, which the caller has mmap_read_lock()ed.
  * Only ranges covered by VMAs are walked: outside them page tables may be
- * freed under a munmap that has downgraded to the read lock.
+ * freed under a munmap that has downgraded to the read lock.  With @b,
+ * the walk may stop early with PTW_YIELD, to be resumed at b->next under
+ * a new hold of the lock.
  */
-int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
-	     const struct ptw_ops *ops, void *priv)
+int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long end,
+		     const struct ptw_ops *ops, void *priv, struct ptw_bound *b)
 {
-	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv };
+	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv, .bound = b };
 	struct vm_area_struct *vma;
 	unsigned long addr = start;
 	int ret = 0;
 
 	ptw_mmap_assert_locked(mm);
 	while (addr < end && !ret) {
+		if (hold_spent(&w, addr))
+			return PTW_YIELD;
+		w.work++;
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= end) {
 			if (ops->gap)
@@ -568,4 +691,10 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		addr = vma->vm_end;
 	}
 	return ret;
+}
+
+int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	     const struct ptw_ops *ops, void *priv)
+{
+	return ptw_walk_bounded(mm, start, end, ops, priv, NULL);
 }

@@ -14,11 +14,11 @@ struct stats_walk {
 	struct ptwalk_vma_stats *s;
 	struct vm_area_struct *vma;
 	bool show_pfns;
-	/* the slice being walked: an upper entry is seen again by each slice */
+	/* the part still to walk: an upper entry is seen again by each hold */
 	unsigned long lo, hi;
 	/* the table at the VMA's start, per table level, is an earlier VMA's too */
 	bool shared_first[PTWALK_NR_LEVELS];
-	/* the last table counted, per level: each slice re-reads the upper ones */
+	/* the last table counted, per level: each hold re-reads the upper ones */
 	u64 last_table[PTWALK_NR_LEVELS];
 	/* the extent being built: next va and pfn that would extend it */
 	unsigned long ext_va;
@@ -219,49 +219,50 @@ static void stats_user_view(struct ptwalk_vma_stats *s)
 }
 
 /*
- * Statistics of the first VMA of @t that starts at or above @addr.  The
- * VMA is walked a PUD-aligned gigabyte at a time, each slice under its own
- * hold of the mmap lock, so a huge VMA never holds it long.  If the VMA is
- * gone or changed between slices, what was counted stays and the rest
- * reads as never faulted.  Returns 1 with @s filled, 0 if no VMA is left,
- * or -errno.
+ * Statistics of the first VMA of @t (grabbed: ptw_target_grab()) that
+ * starts at or above @addr.  The walk takes the mmap lock itself, in
+ * holds bounded by the entries they read (struct ptw_bound), so a huge
+ * VMA never keeps it long; each hold resumes where the last one stopped.
+ * If the VMA is gone or changed between holds, what was counted stays and
+ * the rest reads as never faulted.  Returns 1 with @s filled, 0 if no VMA
+ * is left, or -errno (-ESRCH once the address space is gone).
  */
 int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 		  struct ptwalk_vma_stats *s)
 {
 	struct stats_walk w = { .s = s, .show_pfns = show_pfns };
-	unsigned long pos, end;
+	struct ptw_bound b = { .max_entries = PTW_HOLD_ENTRIES };
 	int ret;
 
-	ret = mmap_read_lock_killable(t->mm);
+	ret = ptw_hold(t->mm);
 	if (ret)
 		return ret;
 	w.vma = vma_from(t->mm, addr);
 	if (!w.vma) {
-		mmap_read_unlock(t->mm);
+		ptw_unhold(t->mm);
 		return 0;
 	}
 	memset(s, 0, sizeof(*s));
 	ptw_read_vma(w.vma, &s->vma);
 	find_shared_tables(&w);
-	for (pos = s->vma.start; pos < s->vma.end && !ret; pos = end) {
-		if (pos != s->vma.start) {
-			mmap_read_unlock(t->mm);
-			cond_resched();
-			ret = mmap_read_lock_killable(t->mm);
-			if (ret)
-				return ret;
-			w.vma = find_vma(t->mm, pos);
-			if (!w.vma || w.vma->vm_start != s->vma.start ||
-			    w.vma->vm_end != s->vma.end)
-				break;
+	w.lo = s->vma.start;
+	w.hi = s->vma.end;
+	for (;;) {
+		ret = ptw_walk_bounded(t->mm, w.lo, w.hi, &stats_ops, &w, &b);
+		if (ret != PTW_YIELD)
+			break;
+		w.lo = b.next;	/* upper entries seen again count from here */
+		ret = ptw_rehold(t->mm);
+		if (ret)
+			return ret;	/* nothing held */
+		w.vma = find_vma(t->mm, w.lo);
+		if (!w.vma || w.vma->vm_start != s->vma.start ||
+		    w.vma->vm_end != s->vma.end) {
+			ret = 0;
+			break;
 		}
-		end = min_t(unsigned long, s->vma.end, round_up(pos + 1, PUD_SIZE));
-		w.lo = pos;
-		w.hi = end;
-		ret = ptw_walk(t->mm, pos, end, &stats_ops, &w);
 	}
-	mmap_read_unlock(t->mm);
+	ptw_unhold(t->mm);
 	if (ret < 0)
 		return ret;
 	/* never faulted: what no leaf maps, counted without visiting holes */

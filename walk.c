@@ -135,17 +135,39 @@ static const struct ptw_ops records_holes_ops = {
 };
 
 /*
- * Walk [v->pos, v->end) of @mm (mmap lock held) until the range ends or
- * v->buf is full; v->pos is where the next call resumes.
+ * Walk [v->pos, v->end) of @mm, grabbed (ptw_target_grab()), until the
+ * range ends or v->buf is full; v->pos is where the next call resumes.
+ * The walk takes the mmap lock itself, in holds bounded by the entries
+ * they read (struct ptw_bound), so a filter that matches nothing or a run
+ * that merges into one record never keeps the lock longer than one hold:
+ * a record may grow across holds, and each of its pages was read under
+ * one of them.  -ESRCH once the address space is gone (v->n records found
+ * before stay valid), -EINTR on a signal.
  */
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v)
 {
 	bool holes = v->holes || (v->match_all & BIT_ULL(PTWALK_CAT_NONE));
-	int ret = ptw_walk(mm, v->pos, v->end, holes ? &records_holes_ops : &records_ops, v);
+	const struct ptw_ops *ops = holes ? &records_holes_ops : &records_ops;
+	struct ptw_bound b = { .max_entries = PTW_HOLD_ENTRIES };
+	int ret;
 
-	if (ret < 0)
+	ret = ptw_hold(mm);
+	if (ret)
 		return ret;
+	for (;;) {
+		ret = ptw_walk_bounded(mm, v->pos, v->end, ops, v, &b);
+		if (ret != PTW_YIELD)
+			break;
+		/* all below b.next was seen, including what the filter dropped */
+		v->pos = max(v->pos, b.next);
+		ret = ptw_rehold(mm);
+		if (ret)
+			return ret;	/* nothing held */
+	}
 	if (!ret)
 		v->pos = v->end;
-	return 0;
+	if (ret >= 0 && v->first_vma && v->n)
+		ptw_read_vma_at(mm, v->buf[0].va, v->first_vma);
+	ptw_unhold(mm);
+	return min(ret, 0);
 }

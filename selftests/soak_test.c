@@ -478,9 +478,12 @@ static void *reader_walk(void *arg)
 				break;
 			}
 			S.walk_records += w.count;
-			/* short of the room only at the end */
+			/*
+			 * short of the room only at the end, or where the target
+			 * died: the next call says ESRCH
+			 */
 			if (w.count > 512 || w.next < start || w.next > end ||
-			    (w.count < 512 && w.next != end)) {
+			    (w.count < 512 && w.next != end && !vanish)) {
 				BAD("WALK pid %d: count %u next %#llx of [%#llx, %#llx)", pid, w.count,
 				    (unsigned long long)w.next, (unsigned long long)start,
 				    (unsigned long long)end);
