@@ -207,7 +207,8 @@ void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
 
-	if (vma)
+	/* unmapped since @addr was read: find_vma() gives the next one up */
+	if (vma && vma->vm_start <= addr)
 		ptw_read_vma(vma, out);
 	else
 		memset(out, 0, sizeof(*out));

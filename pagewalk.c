@@ -133,16 +133,17 @@ static void let_waiters_in(struct mm_struct *mm)
 {
 	unsigned long until = jiffies + 1;
 
+	/* sleep, not spin: the writer may be queued on this CPU */
 	while (mmap_lock_is_contended(mm) && time_before_eq(jiffies, until) &&
-	       !fatal_signal_pending(current)) {
-		cond_resched();
-		cpu_relax();
-	}
+	       !fatal_signal_pending(current))
+		usleep_range(20, 50);
 }
 
 /*
  * Between two holds: let the tasks waiting for the lock in, and others
- * run.  On failure (-ESRCH, -EINTR) nothing is held.
+ * run.  On failure (-ESRCH, -EINTR) nothing is held.  Only a fatal signal
+ * stops here: callers that lose the hold's work on -EINTR (MAPS' VMA,
+ * a debugfs line) would never finish under a periodic timer signal.
  */
 int ptw_rehold(struct mm_struct *mm)
 {
@@ -152,7 +153,7 @@ int ptw_rehold(struct mm_struct *mm)
 	cond_resched();
 	if (contended)
 		let_waiters_in(mm);
-	if (signal_pending(current))
+	if (fatal_signal_pending(current))
 		return -EINTR;
 	return ptw_hold(mm);
 }

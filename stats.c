@@ -223,15 +223,30 @@ static void stats_user_view(struct ptwalk_vma_stats *s)
  * starts at or above @addr.  The walk takes the mmap lock itself, in
  * holds bounded by the entries they read (struct ptw_bound), so a huge
  * VMA never keeps it long; each hold resumes where the last one stopped.
- * If the VMA is gone or changed between holds, what was counted stays and
- * the rest reads as never faulted.  Returns 1 with @s filled, 0 if no VMA
+ * If the VMA is gone or is another mapping after a hold, what was counted
+ * stays and the rest reads as never faulted.  Returns 1 with @s filled, 0 if no VMA
  * is left, or -errno (-ESRCH once the address space is gone).
  */
+/*
+ * Is @vma, found again at @addr after a re-lock, still the mapping first
+ * seen at @start with @file and @pgoff?  A neighbour merged in (brk, an
+ * adjacent mmap) or a split keeps it; anything else does not.
+ */
+static bool same_mapping(struct vm_area_struct *vma, unsigned long addr,
+			 struct file *file, unsigned long pgoff, unsigned long start)
+{
+	return vma && vma->vm_start <= addr && vma->vm_file == file &&
+	       vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) ==
+	       pgoff + ((addr - start) >> PAGE_SHIFT);
+}
+
 int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 		  struct ptwalk_vma_stats *s)
 {
 	struct stats_walk w = { .s = s, .show_pfns = show_pfns };
 	struct ptw_bound b = { .max_entries = PTW_HOLD_ENTRIES };
+	struct file *file;	/* compared, never dereferenced */
+	unsigned long pgoff;
 	int ret;
 
 	ret = ptw_hold(t->mm);
@@ -247,6 +262,8 @@ int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 	find_shared_tables(&w);
 	w.lo = s->vma.start;
 	w.hi = s->vma.end;
+	file = w.vma->vm_file;
+	pgoff = w.vma->vm_pgoff;
 	for (;;) {
 		ret = ptw_walk_bounded(t->mm, w.lo, w.hi, &stats_ops, &w, &b);
 		if (ret != PTW_YIELD)
@@ -256,11 +273,14 @@ int ptw_vma_stats(struct ptw_target *t, unsigned long addr, bool show_pfns,
 		if (ret)
 			return ret;	/* nothing held */
 		w.vma = find_vma(t->mm, w.lo);
-		if (!w.vma || w.vma->vm_start != s->vma.start ||
-		    w.vma->vm_end != s->vma.end) {
+		if (!same_mapping(w.vma, w.lo, file, pgoff, s->vma.start)) {
 			ret = 0;
 			break;
 		}
+		/* merged with a neighbour or split: this VMA's part only */
+		w.hi = min(w.hi, w.vma->vm_end);
+		if (w.lo >= w.hi)
+			break;
 	}
 	ptw_unhold(t->mm);
 	if (ret < 0)
