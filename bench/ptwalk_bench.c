@@ -318,6 +318,7 @@ static void trace_case(void)
  */
 #define FTOO_RUNS	6
 #define FTOO_DISARM	3	/* s: the module disarms 2 s after a STOP */
+#define FTOO_MIBS	64	/* MiB each thread maps and touches, 1 at a time */
 
 static void *ftoo_thread(void *arg)
 {
@@ -325,7 +326,7 @@ static void *ftoo_thread(void *arg)
 	int i;
 
 	(void)arg;
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < FTOO_MIBS; i++) {
 		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		size_t o;
@@ -379,8 +380,8 @@ static void fault_trace_on_off(void)
 	spread = (worst[0] - best[0]) / best[0];
 	if ((worst[1] - best[1]) / best[1] > spread)
 		spread = (worst[1] - best[1]) / best[1];
-	printf("(f) 2 threads x 4096 faults: off %.4fs, on %.4fs, stopped (probes armed) %.4fs\n",
-	       best[0], best[1], best[2]);
+	printf("(f) 2 threads x %d faults: off %.4fs, on %.4fs, stopped (probes armed) %.4fs\n",
+	       FTOO_MIBS * 256, best[0], best[1], best[2]);
 	printf("(f) fault_trace_on_off ratio=%.3f spread=%.3f\n", best[1] / best[0], spread);
 	printf("(f) fault_trace_stopped_armed ratio=%.3f\n", best[2] / best[0]);
 }
