@@ -45,6 +45,10 @@ enum ft_state { FT_IDLE, FT_RUNNING, FT_STOPPED };
  * and no lock is taken on the fault path.
  */
 struct ft_cpu {
+	/*
+	 * raw_ accessors: on kernels without ftrace-based kprobes the handlers
+	 * run from int3, an NMI-like context lockdep must not see the count in.
+	 */
 	seqcount_t seq;
 	unsigned int nr_vmas;
 	bool counted;		/* ft_count() took the call ft_entry() sees next */
@@ -110,9 +114,9 @@ static int ft_count(struct kprobe *p, struct pt_regs *regs)
 	fc->counted = ft_traced();
 	if (!fc->counted)
 		return 0;
-	write_seqcount_begin(&fc->seq);
+	raw_write_seqcount_begin(&fc->seq);
 	fc->entries++;
-	write_seqcount_end(&fc->seq);
+	raw_write_seqcount_end(&fc->seq);
 	return 0;
 }
 
@@ -134,9 +138,9 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* the error code's PF_PROT is gone by now: read what the CPU saw */
 	c->protection = ptw_fault_leaf_present(vma->vm_mm,
 					       regs_get_kernel_argument(regs, 1));
-	write_seqcount_begin(&fc->seq);
+	raw_write_seqcount_begin(&fc->seq);
 	fc->followed++;
-	write_seqcount_end(&fc->seq);
+	raw_write_seqcount_end(&fc->seq);
 	/*
 	 * Not local_clock(): under an unstable TSC (TCG guests) it can step
 	 * by a tick, so every fault read 0 ns, and the return may run on
@@ -177,7 +181,7 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!READ_ONCE(ft_gate) || c->gen != READ_ONCE(ft_gen))
 		return 0;
 	fc = this_cpu_ptr(ft_cpus);
-	write_seqcount_begin(&fc->seq);
+	raw_write_seqcount_begin(&fc->seq);
 	v = ft_slot(fc, c->vm_start, c->vm_end);
 	v->faults++;
 	if (c->flags & FAULT_FLAG_INSTRUCTION)
@@ -200,7 +204,7 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	else
 		v->minor++;
 	fc->hist[min_t(unsigned int, ns ? ilog2(ns) : 0, PTWALK_FT_HIST - 1)]++;
-	write_seqcount_end(&fc->seq);
+	raw_write_seqcount_end(&fc->seq);
 	return 0;
 }
 
@@ -444,7 +448,7 @@ static void ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 		unsigned int nr, seq;
 
 		do {
-			seq = read_seqcount_begin(&fc->seq);
+			seq = raw_read_seqcount_begin(&fc->seq);
 			nr = min_t(unsigned int, READ_ONCE(fc->nr_vmas), FT_MAX_VMAS);
 			memcpy(ft_snap, fc->vmas, nr * sizeof(*ft_snap));
 			over = fc->overflow;
