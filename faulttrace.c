@@ -5,62 +5,142 @@
  * result and the duration of every fault the traced thread group takes,
  * and whether the entry the CPU faulted on was present (a protection
  * fault).
- * Zero cost when off: the probe is registered only while tracing.
- * Bounded memory: at most FT_MAX_VMAS VMAs, then an overflow bucket.
+ * Zero cost when off: the probes are registered only while tracing (and
+ * FT_DISARM_DELAY after).  No lock on the fault path: per-CPU tables,
+ * added up at READ.  Bounded memory: at most FT_MAX_VMAS VMAs per CPU,
+ * FT_MAX_VMAS in a READ, then an overflow bucket.
  */
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
+#include <linux/sort.h>
+#include <linux/workqueue.h>
+#include "compat.h"
 #include "internal.h"
 
 #define FT_MAX_VMAS	256
+/*
+ * The probes stay armed this long after a STOP, so that a trace stopped
+ * and started again does not patch handle_mm_fault()'s entry each time
+ * (see ft_arm()); then they go, and the fault path is the kernel's own.
+ */
+#define FT_DISARM_DELAY	(2 * HZ)
 
 enum ft_state { FT_IDLE, FT_RUNNING, FT_STOPPED };
 
-static DEFINE_MUTEX(ft_mutex);		/* serialises start/stop/reset/read */
 /*
- * Guards the counters below.  Raw: the kretprobe handler runs with
- * preemption off, where PREEMPT_RT's sleeping spinlock_t must not be taken.
+ * One CPU's share of the trace.  Only the probe handlers running on that
+ * CPU write it, with preemption off and never nested (kprobes do not
+ * nest), inside @seq; READ copies every CPU's share under its @seq and
+ * adds them up, so each CPU's counts are read as one consistent snapshot
+ * and no lock is taken on the fault path.
  */
-static DEFINE_RAW_SPINLOCK(ft_lock);
+struct ft_cpu {
+	/*
+	 * raw_ accessors: on kernels without ftrace-based kprobes the handlers
+	 * run from int3, an NMI-like context lockdep must not see the count in.
+	 */
+	seqcount_t seq;
+	unsigned int nr_vmas;
+	bool counted;		/* ft_count() took the call ft_entry() sees next */
+	u64 entries;		/* traced handle_mm_fault() calls (ft_count) */
+	u64 followed;		/* of them, those with a kretprobe instance */
+	struct ptwalk_ft_vma overflow;
+	u64 hist[PTWALK_FT_HIST];
+	struct ptwalk_ft_vma *vmas;	/* FT_MAX_VMAS of them */
+};
+
+static DEFINE_MUTEX(ft_mutex);		/* serialises start/stop/reset/read/arming */
 static enum ft_state ft_state;
 static struct pid *ft_pid;		/* thread-group leader's pid, referenced */
+/*
+ * What the handlers test: ft_pid while running, else NULL.  Set with
+ * release after the tables are cleared and ft_gen bumped; cleared, then
+ * synchronize_rcu() waits for every handler that may have seen it (they
+ * run with preemption off).
+ */
+static struct pid *ft_gate;
+static unsigned int ft_gen;		/* bumped by START and RESET */
 static pid_t ft_nr;
 static u64 ft_started_ns, ft_elapsed_ns;	/* ktime, as fault durations */
-static struct ptwalk_ft_vma *ft_vmas;	/* FT_MAX_VMAS of them */
-static unsigned int ft_nr_vmas;
-static struct ptwalk_ft_vma ft_overflow;
-static u64 ft_hist[PTWALK_FT_HIST];
+static struct ft_cpu __percpu *ft_cpus;
+static struct ptwalk_ft_vma *ft_snap;	/* READ: one CPU's table, copied */
+static struct ptwalk_ft_vma *ft_sum;	/* READ: the sum, FT_MAX_VMAS */
+static bool ft_armed;
+static void ft_idle_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ft_idle, ft_idle_fn);
+/*
+ * Each fault in flight holds an instance while it sleeps (I/O, locks,
+ * userfaultfd): room for many per CPU, a few hundred KiB at most.
+ */
+#define FT_MAXACTIVE	clamp_t(int, 32 * num_possible_cpus(), 128, 4096)
 
 struct ft_call {
 	u64 start_ns;
 	unsigned long vm_start;
 	unsigned long vm_end;
 	unsigned int flags;
+	unsigned int gen;
 	bool protection;
 };
+
+static bool ft_traced(void)
+{
+	/* acquire: pairs with ft_open(), so ft_gen and the tables are new */
+	return task_tgid(current) == smp_load_acquire(&ft_gate);
+}
+
+/*
+ * A plain kprobe on the same entry: it runs for every call, even when the
+ * kretprobe has no free instance left and skips its own entry handler, so
+ * entries - followed is exactly the traced faults the trace lost.  It is
+ * registered after the kretprobe, so it runs first (kprobes on one address
+ * run newest first) and decides for both: ft_entry() follows the call
+ * only if it was counted, whatever the gate says by then.
+ */
+static int ft_count(struct kprobe *p, struct pt_regs *regs)
+{
+	struct ft_cpu *fc = this_cpu_ptr(ft_cpus);
+
+	fc->counted = ft_traced();
+	if (!fc->counted)
+		return 0;
+	raw_write_seqcount_begin(&fc->seq);
+	fc->entries++;
+	raw_write_seqcount_end(&fc->seq);
+	return 0;
+}
 
 static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_area_struct *vma = (void *)regs_get_kernel_argument(regs, 0);
 	struct ft_call *c = (void *)ri->data;
+	struct ft_cpu *fc;
 
+	fc = this_cpu_ptr(ft_cpus);
 	/* Non-zero: not ours, skip the return handler. */
-	if (task_tgid(current) != READ_ONCE(ft_pid))
+	if (!fc->counted)
 		return 1;
+	fc->counted = false;
+	c->gen = READ_ONCE(ft_gen);
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
 	c->flags = regs_get_kernel_argument(regs, 2);
 	/* the error code's PF_PROT is gone by now: read what the CPU saw */
 	c->protection = ptw_fault_leaf_present(vma->vm_mm,
 					       regs_get_kernel_argument(regs, 1));
+	raw_write_seqcount_begin(&fc->seq);
+	fc->followed++;
+	raw_write_seqcount_end(&fc->seq);
 	/*
 	 * Not local_clock(): under an unstable TSC (TCG guests) it can step
 	 * by a tick, so every fault read 0 ns, and the return may run on
@@ -71,18 +151,19 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static struct ptwalk_ft_vma *ft_slot(unsigned long start, unsigned long end)
+static struct ptwalk_ft_vma *ft_slot(struct ft_cpu *fc, unsigned long start,
+				     unsigned long end)
 {
 	unsigned int i;
 
-	for (i = 0; i < ft_nr_vmas; i++)
-		if (ft_vmas[i].start == start && ft_vmas[i].end == end)
-			return &ft_vmas[i];
-	if (ft_nr_vmas == FT_MAX_VMAS)
-		return &ft_overflow;
-	ft_vmas[ft_nr_vmas].start = start;
-	ft_vmas[ft_nr_vmas].end = end;
-	return &ft_vmas[ft_nr_vmas++];
+	for (i = 0; i < fc->nr_vmas; i++)
+		if (fc->vmas[i].start == start && fc->vmas[i].end == end)
+			return &fc->vmas[i];
+	if (fc->nr_vmas == FT_MAX_VMAS)
+		return &fc->overflow;
+	fc->vmas[fc->nr_vmas].start = start;
+	fc->vmas[fc->nr_vmas].end = end;
+	return &fc->vmas[fc->nr_vmas++];
 }
 
 static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -94,9 +175,14 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* the fast clock may step back a little across a timekeeping update */
 	u64 ns = now > c->start_ns ? now - c->start_ns : 0;
 	struct ptwalk_ft_vma *v;
+	struct ft_cpu *fc;
 
-	raw_spin_lock(&ft_lock);
-	v = ft_slot(c->vm_start, c->vm_end);
+	/* entered before a STOP, RESET or restart: not this trace's */
+	if (!READ_ONCE(ft_gate) || c->gen != READ_ONCE(ft_gen))
+		return 0;
+	fc = this_cpu_ptr(ft_cpus);
+	raw_write_seqcount_begin(&fc->seq);
+	v = ft_slot(fc, c->vm_start, c->vm_end);
 	v->faults++;
 	if (c->flags & FAULT_FLAG_INSTRUCTION)
 		v->exec++;
@@ -117,28 +203,165 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v->major++;
 	else
 		v->minor++;
-	ft_hist[min_t(unsigned int, ns ? ilog2(ns) : 0, PTWALK_FT_HIST - 1)]++;
-	raw_spin_unlock(&ft_lock);
+	fc->hist[min_t(unsigned int, ns ? ilog2(ns) : 0, PTWALK_FT_HIST - 1)]++;
+	raw_write_seqcount_end(&fc->seq);
 	return 0;
 }
 
 static struct kretprobe ft_probe;
+static struct kprobe ft_counter;
 
+static int ft_alloc(void)
+{
+	int cpu;
+
+	if (ft_cpus)
+		return 0;
+	ft_cpus = alloc_percpu(struct ft_cpu);
+	ft_snap = kcalloc(FT_MAX_VMAS, sizeof(*ft_snap), GFP_KERNEL);
+	ft_sum = kcalloc(FT_MAX_VMAS, sizeof(*ft_sum), GFP_KERNEL);
+	if (!ft_cpus || !ft_snap || !ft_sum)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct ft_cpu *fc = per_cpu_ptr(ft_cpus, cpu);
+
+		seqcount_init(&fc->seq);
+		fc->vmas = kcalloc_node(FT_MAX_VMAS, sizeof(*fc->vmas), GFP_KERNEL,
+					cpu_to_node(cpu));
+		if (!fc->vmas)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void ft_free(void)
+{
+	int cpu;
+
+	if (ft_cpus)
+		for_each_possible_cpu(cpu)
+			kfree(per_cpu_ptr(ft_cpus, cpu)->vmas);
+	free_percpu(ft_cpus);
+	ft_cpus = NULL;
+	kfree(ft_snap);
+	ft_snap = NULL;
+	kfree(ft_sum);
+	ft_sum = NULL;
+}
+
+/* Only with the gate closed and its readers gone (ft_close()). */
 static void ft_clear(void)
 {
-	raw_spin_lock(&ft_lock);
-	memset(ft_vmas, 0, FT_MAX_VMAS * sizeof(*ft_vmas));
-	ft_nr_vmas = 0;
-	memset(&ft_overflow, 0, sizeof(ft_overflow));
-	memset(ft_hist, 0, sizeof(ft_hist));
-	raw_spin_unlock(&ft_lock);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ft_cpu *fc = per_cpu_ptr(ft_cpus, cpu);
+
+		memset(fc->vmas, 0, FT_MAX_VMAS * sizeof(*fc->vmas));
+		fc->nr_vmas = 0;
+		fc->entries = 0;
+		fc->followed = 0;
+		memset(&fc->overflow, 0, sizeof(fc->overflow));
+		memset(fc->hist, 0, sizeof(fc->hist));
+	}
+	ft_gen++;
 	ft_started_ns = ktime_get_ns();
 	ft_elapsed_ns = 0;
+}
+
+/* Close the gate; on return no handler counts for the old trace. */
+static void ft_close(void)
+{
+	if (!ft_gate)
+		return;
+	WRITE_ONCE(ft_gate, NULL);
+	synchronize_rcu();
+}
+
+static void ft_open(void)
+{
+	/* release: the cleared tables and ft_gen before the gate opens */
+	smp_store_release(&ft_gate, ft_pid);
+}
+
+/*
+ * Register the two probes, once for a run of traces.  Arming a probe
+ * rewrites handle_mm_fault()'s ftrace call site (text_poke_bp: an int3
+ * on the site while the rest is written) while other CPUs fault through
+ * it, and an int3 hit there that the patching code does not claim went to
+ * address 0 (see ptw_kprobe_guard_ftrace_site()).  Registering and
+ * unregistering the probe at every START and STOP did that twice in ~200
+ * restarts under TCG; disable/enable_kprobe() patches the same way with
+ * the probe still hashed and crashed within seconds.  So: the probes are
+ * registered disabled, guarded, then armed; and armed once when tracing
+ * begins, disarmed FT_DISARM_DELAY after the last STOP, not at every
+ * restart.
+ */
+static int ft_arm(void)
+{
+	int ret;
+
+	cancel_delayed_work(&ft_idle);
+	if (ft_armed)
+		return 0;
+	/* A kprobe is not reusable as is after unregistering: build anew. */
+	ft_counter = (struct kprobe) {
+		.symbol_name = "handle_mm_fault",
+		.pre_handler = ft_count,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	ft_probe = (struct kretprobe) {
+		.kp.symbol_name = "handle_mm_fault",
+		.kp.flags = KPROBE_FLAG_DISABLED,
+		.entry_handler = ft_entry,
+		.handler = ft_return,
+		.data_size = sizeof(struct ft_call),
+		.maxactive = FT_MAXACTIVE,
+	};
+	ret = register_kretprobe(&ft_probe);
+	if (ret)
+		return ret;
+	ptw_kprobe_guard_ftrace_site(&ft_probe.kp);
+	/* after: it shares the site, its copy of ainsn comes from ft_probe */
+	ret = register_kprobe(&ft_counter);
+	if (ret)
+		goto out_probe;
+	ret = enable_kprobe(&ft_counter);
+	if (!ret)
+		ret = enable_kretprobe(&ft_probe);
+	if (ret)
+		goto out_counter;
+	ft_armed = true;
+	return 0;
+out_counter:
+	unregister_kprobe(&ft_counter);
+out_probe:
+	unregister_kretprobe(&ft_probe);
+	return ret;
+}
+
+static void ft_disarm(void)
+{
+	if (!ft_armed)
+		return;
+	/* both wait for running handlers; instances in flight go quietly */
+	unregister_kprobe(&ft_counter);
+	unregister_kretprobe(&ft_probe);
+	ft_armed = false;
+}
+
+static void ft_idle_fn(struct work_struct *work)
+{
+	mutex_lock(&ft_mutex);
+	if (ft_state != FT_RUNNING)
+		ft_disarm();
+	mutex_unlock(&ft_mutex);
 }
 
 static int ft_start(pid_t nr)
 {
 	struct task_struct *task;
+	struct pid *pid;
 	int ret;
 
 	if (ft_state == FT_RUNNING)
@@ -150,57 +373,128 @@ static int ft_start(pid_t nr)
 		put_task_struct(task);
 		return -ENXIO;
 	}
-	put_pid(ft_pid);
-	ft_pid = get_pid(task_tgid(task));
-	ft_nr = task_tgid_vnr(task);
-	put_task_struct(task);
-	if (!ft_vmas) {
-		ft_vmas = kcalloc(FT_MAX_VMAS, sizeof(*ft_vmas), GFP_KERNEL);
-		if (!ft_vmas)
-			return -ENOMEM;
+	/* a zombie or a reaped group: no thread left that could fault */
+	if (!atomic_read(&task->signal->live)) {
+		put_task_struct(task);
+		return -ESRCH;
 	}
-	ft_clear();
-	/* A kretprobe is not reusable as is after unregistering: build anew. */
-	ft_probe = (struct kretprobe) {
-		.kp.symbol_name = "handle_mm_fault",
-		.entry_handler = ft_entry,
-		.handler = ft_return,
-		.data_size = sizeof(struct ft_call),
-		/* Faults sleep: keep enough instances for many in flight at once. */
-		.maxactive = max_t(int, 64, 8 * num_possible_cpus()),
-	};
-	ret = register_kretprobe(&ft_probe);
-	if (ret)
+	pid = get_pid(task_tgid(task));
+	nr = task_tgid_vnr(task);
+	put_task_struct(task);
+	ret = ft_alloc();
+	if (ret) {
+		ft_free();
+		put_pid(pid);
 		return ret;
+	}
+	ret = ft_arm();
+	if (ret) {
+		put_pid(pid);
+		return ret;
+	}
+	put_pid(ft_pid);
+	ft_pid = pid;
+	ft_nr = nr;
+	ft_clear();
+	ft_open();
 	ft_state = FT_RUNNING;
 	return 0;
 }
 
 static void ft_stop(void)
 {
-	unregister_kretprobe(&ft_probe);	/* waits for running handlers */
+	ft_close();
 	ft_elapsed_ns = ktime_get_ns() - ft_started_ns;
 	ft_state = FT_STOPPED;
+	schedule_delayed_work(&ft_idle, FT_DISARM_DELAY);
 }
 
-static int ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
+static int ft_cmp(const void *a, const void *b)
 {
-	unsigned int n;
+	const struct ptwalk_ft_vma *x = a, *y = b;
 
-	raw_spin_lock(&ft_lock);
-	n = min(ft_nr_vmas, req->count);
-	memcpy(vmas, ft_vmas, n * sizeof(*vmas));
-	req->overflow = ft_overflow;
-	memcpy(req->hist, ft_hist, sizeof(ft_hist));
-	req->total_vmas = ft_nr_vmas;
-	raw_spin_unlock(&ft_lock);
-	req->count = n;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static void ft_add(struct ptwalk_ft_vma *to, const struct ptwalk_ft_vma *v)
+{
+	to->faults += v->faults;
+	to->read += v->read;
+	to->write += v->write;
+	to->exec += v->exec;
+	to->kernel_mode += v->kernel_mode;
+	to->minor += v->minor;
+	to->major += v->major;
+	to->retry += v->retry;
+	to->error += v->error;
+	to->protection += v->protection;
+}
+
+/* Add up every CPU's share: each one copied whole under its seqcount. */
+static void ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
+{
+	struct ptwalk_ft_vma overflow = {};
+	unsigned int n = 0, i, j, k;
+	u64 entries = 0, followed = 0;
+	int cpu;
+
+	memset(req->hist, 0, sizeof(req->hist));
+	for_each_possible_cpu(cpu) {
+		struct ft_cpu *fc = per_cpu_ptr(ft_cpus, cpu);
+		struct ptwalk_ft_vma over;
+		u64 hist[PTWALK_FT_HIST], e, f;
+		unsigned int nr, seq;
+
+		do {
+			seq = raw_read_seqcount_begin(&fc->seq);
+			nr = min_t(unsigned int, READ_ONCE(fc->nr_vmas), FT_MAX_VMAS);
+			memcpy(ft_snap, fc->vmas, nr * sizeof(*ft_snap));
+			over = fc->overflow;
+			memcpy(hist, fc->hist, sizeof(hist));
+			e = fc->entries;
+			f = fc->followed;
+		} while (read_seqcount_retry(&fc->seq, seq));
+		entries += e;
+		followed += f;
+		for (k = 0; k < PTWALK_FT_HIST; k++)
+			req->hist[k] += hist[k];
+		ft_add(&overflow, &over);
+		for (i = 0; i < nr; i++) {
+			for (j = 0; j < n; j++)
+				if (ft_sum[j].start == ft_snap[i].start &&
+				    ft_sum[j].end == ft_snap[i].end)
+					break;
+			if (j == n && n == FT_MAX_VMAS) {
+				ft_add(&overflow, &ft_snap[i]);
+				continue;
+			}
+			if (j == n) {
+				ft_sum[n] = (struct ptwalk_ft_vma){
+					.start = ft_snap[i].start,
+					.end = ft_snap[i].end,
+				};
+				n++;
+			}
+			ft_add(&ft_sum[j], &ft_snap[i]);
+		}
+	}
+	sort(ft_sum, n, sizeof(*ft_sum), ft_cmp, NULL);
+	req->count = min(n, req->count);
+	memcpy(vmas, ft_sum, req->count * sizeof(*vmas));
+	req->overflow = overflow;
+	req->total_vmas = n;
 	req->max_vmas = FT_MAX_VMAS;
 	req->traced_pid = ft_nr;
 	req->running = ft_state == FT_RUNNING;
-	req->nmissed = ft_probe.nmissed;
+	/*
+	 * The traced process's own faults that found every instance taken
+	 * (threads blocked in a fault hold one each).  Exact once stopped;
+	 * while running, a fault between the two entry handlers may show.
+	 */
+	req->nmissed = entries > followed ? entries - followed : 0;
 	req->elapsed_ns = req->running ? ktime_get_ns() - ft_started_ns : ft_elapsed_ns;
-	return 0;
 }
 
 /*
@@ -229,7 +523,10 @@ int ptw_fault_trace(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 		if (ft_state == FT_IDLE) {
 			ret = -ENODATA;	/* never started, or reset since */
 		} else if (req->op == PTWALK_FT_RESET) {
+			ft_close();
 			ft_clear();
+			if (ft_state == FT_RUNNING)
+				ft_open();
 			/* a stopped trace, reset, is gone: nothing left to read */
 			if (ft_state == FT_STOPPED)
 				ft_state = FT_IDLE;
@@ -241,7 +538,7 @@ int ptw_fault_trace(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 	if (!ret) {
 		if (req->op != PTWALK_FT_READ)
 			req->count = 0;
-		ret = ft_read(req, vmas);
+		ft_read(req, vmas);
 	}
 	mutex_unlock(&ft_mutex);
 	return ret;
@@ -259,9 +556,10 @@ void ptw_fault_trace_exit(void)
 	if (ft_state == FT_RUNNING)
 		ft_stop();
 	ft_state = FT_IDLE;
+	mutex_unlock(&ft_mutex);
+	cancel_delayed_work_sync(&ft_idle);
+	ft_disarm();
 	put_pid(ft_pid);
 	ft_pid = NULL;
-	kfree(ft_vmas);
-	ft_vmas = NULL;
-	mutex_unlock(&ft_mutex);
+	ft_free();
 }

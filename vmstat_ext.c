@@ -179,25 +179,60 @@ const char *ptw_absent_vm_event(unsigned int i, const char **why)
 /*
  * Faults of @task's thread group, summed as /proc/PID/stat does: the
  * signal struct keeps what exited threads took, live threads their own.
+ * Under the group's siglock, as do_task_stat(): __exit_signal() moves an
+ * exiting thread's counts into the signal struct and unhashes it under
+ * that lock, so each thread counts once; under RCU alone it could count
+ * twice (already added, still listed) or not at all.
+ * __lock_task_sighand() is not exported: the same loop, open-coded (the
+ * sighand cache is SLAB_TYPESAFE_BY_RCU, hence the recheck).
  */
+static void ptw_sum_faults(struct signal_struct *sig, bool children,
+			   struct ptwalk_faults *out)
+{
+	struct task_struct *t;
+
+	out->min_flt = sig->min_flt;
+	out->maj_flt = sig->maj_flt;
+	__for_each_thread(sig, t) {
+		out->min_flt += t->min_flt;
+		out->maj_flt += t->maj_flt;
+		out->nr_threads++;
+	}
+	if (children) {
+		out->cmin_flt = sig->cmin_flt;
+		out->cmaj_flt = sig->cmaj_flt;
+	}
+}
+
 void ptw_read_faults(struct task_struct *task, bool children,
 		     struct ptwalk_faults *out)
 {
 	struct signal_struct *sig = task->signal;
-	struct task_struct *t;
+	struct sighand_struct *sighand;
+	unsigned long flags;
 
-	rcu_read_lock();
-	out->min_flt = READ_ONCE(sig->min_flt);
-	out->maj_flt = READ_ONCE(sig->maj_flt);
 	out->nr_threads = 0;
-	__for_each_thread(sig, t) {
-		out->min_flt += READ_ONCE(t->min_flt);
-		out->maj_flt += READ_ONCE(t->maj_flt);
-		out->nr_threads++;
+	rcu_read_lock();
+	for (;;) {
+		sighand = rcu_dereference(task->sighand);
+		if (!sighand)
+			break;
+		spin_lock_irqsave(&sighand->siglock, flags);
+		if (likely(sighand == rcu_access_pointer(task->sighand))) {
+			ptw_sum_faults(sig, children, out);
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			break;
+		}
+		spin_unlock_irqrestore(&sighand->siglock, flags);
 	}
-	if (children) {
-		out->cmin_flt = READ_ONCE(sig->cmin_flt);
-		out->cmaj_flt = READ_ONCE(sig->cmaj_flt);
+	if (!sighand) {
+		/* released: the signal struct's totals and this thread's */
+		out->min_flt = READ_ONCE(sig->min_flt) + READ_ONCE(task->min_flt);
+		out->maj_flt = READ_ONCE(sig->maj_flt) + READ_ONCE(task->maj_flt);
+		if (children) {
+			out->cmin_flt = READ_ONCE(sig->cmin_flt);
+			out->cmaj_flt = READ_ONCE(sig->cmaj_flt);
+		}
 	}
 	rcu_read_unlock();
 }

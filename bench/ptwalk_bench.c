@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,86 @@ static void trace_case(void)
 }
 
 /* ptwalk_bench [CASES]: the cases to run, e.g. "ad"; all by default. */
+/*
+ * (f) the fault trace's cost on a fault-heavy process: 2 threads, each
+ * mapping, touching and unmapping 1 MiB of anonymous memory over and
+ * over.  Off means no trace ran for FTOO_DISARM s, so the module's probes
+ * are unregistered (the kernel's own fault path); on means this process
+ * traced.  Each run follows an untimed one (TCG retranslates patched
+ * text).  Best of FTOO_RUNS each; spread = (max - min) / min of the
+ * worse side.  "stopped" is the cost while the probes are still armed
+ * just after a STOP.
+ */
+#define FTOO_RUNS	6
+#define FTOO_DISARM	3	/* s: the module disarms 2 s after a STOP */
+#define FTOO_MIBS	64	/* MiB each thread maps and touches, 1 at a time */
+
+static void *ftoo_thread(void *arg)
+{
+	const size_t len = 1UL << 20;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < FTOO_MIBS; i++) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		size_t o;
+
+		if (p == MAP_FAILED)
+			die("mmap");
+		madvise(p, len, MADV_NOHUGEPAGE);
+		for (o = 0; o < len; o += SZ_4K)
+			p[o] = 1;
+		munmap(p, len);
+	}
+	return NULL;
+}
+
+static void fault_trace_on_off(void)
+{
+	double t[3][FTOO_RUNS], best[3], worst[3], t0, spread;
+	struct ptwalk_fault_trace ft = { .size = sizeof(ft) };
+	int rep, side, k;
+
+	for (rep = 0; rep < FTOO_RUNS; rep++) {
+		for (side = 0; side < 3; side++) {
+			ft.op = side == 1 ? PTWALK_FT_START : PTWALK_FT_STOP;
+			ft.pid = getpid();
+			ioctl(dev, PTWALK_IOC_FAULT_TRACE, &ft);
+			if (side == 0)
+				sleep(FTOO_DISARM);
+			for (k = 0; k < 2; k++) {
+				pthread_t th[2];
+
+				t0 = now();
+				if (pthread_create(&th[0], NULL, ftoo_thread, NULL) ||
+				    pthread_create(&th[1], NULL, ftoo_thread, NULL))
+					die("pthread_create");
+				pthread_join(th[0], NULL);
+				pthread_join(th[1], NULL);
+				t[side][rep] = now() - t0;
+			}
+		}
+	}
+	ft.op = PTWALK_FT_STOP;
+	ioctl(dev, PTWALK_IOC_FAULT_TRACE, &ft);
+	for (side = 0; side < 3; side++) {
+		best[side] = 1e9;
+		worst[side] = 0;
+		for (rep = 0; rep < FTOO_RUNS; rep++) {
+			best[side] = t[side][rep] < best[side] ? t[side][rep] : best[side];
+			worst[side] = t[side][rep] > worst[side] ? t[side][rep] : worst[side];
+		}
+	}
+	spread = (worst[0] - best[0]) / best[0];
+	if ((worst[1] - best[1]) / best[1] > spread)
+		spread = (worst[1] - best[1]) / best[1];
+	printf("(f) 2 threads x %d faults: off %.4fs, on %.4fs, stopped (probes armed) %.4fs\n",
+	       FTOO_MIBS * 256, best[0], best[1], best[2]);
+	printf("(f) fault_trace_on_off ratio=%.3f spread=%.3f\n", best[1] / best[0], spread);
+	printf("(f) fault_trace_stopped_armed ratio=%.3f\n", best[2] / best[0]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cases = argc > 1 ? argv[1] : "abcdef";
@@ -352,5 +433,7 @@ sparse:
 trace:
 	if (strchr(cases, 'f'))
 		trace_case();
+	if (strchr(cases, 'f'))
+		fault_trace_on_off();
 	return 0;
 }

@@ -754,7 +754,7 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 	};
 	struct churn c[NCHURN];
 	struct ptwalk_fault_trace t;
-	unsigned long long seconds = 10, restart_ms = 0;
+	unsigned long long seconds = 10, restart_ms = 500;
 	unsigned long taint0, taint1;
 	struct timespec t0, now, last;
 	uint64_t traced = 0;
@@ -783,11 +783,9 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 		ASSERT_EQ(0, pthread_create(&readers[i], NULL, readfn[i], NULL));
 
 	/*
-	 * The trace runs from start to end and is read as it runs.  Restarting
-	 * it (STOP, START: kretprobe unregistered and registered again while
-	 * the churn faults on the other CPU) crashed a 6.12 TCG guest twice in
-	 * about 200 restarts (Oops, RIP 0 at handle_mm_fault's entry), so
-	 * that is a knob, off by default.
+	 * The trace is read as it runs and restarted (STOP, START) every
+	 * restart_ms while the churn faults on the other CPU: restarts once
+	 * crashed TCG guests (RIP 0 at handle_mm_fault's entry, ~1 in 100).
 	 */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	last = t0;

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 #include "kselftest_harness.h"
 #include "oracle.h"
 
@@ -591,6 +594,164 @@ TEST_F(vm, trace_bad_ops)
 	EXPECT_EQ(-EINVAL, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
 	EXPECT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, NULL, 0));
 	EXPECT_EQ(getpid(), t.traced_pid);
+}
+
+/*
+ * A child that waits for a byte on @go, then takes @n page faults of its
+ * own (mmap, touch, munmap: a fresh page each time) and exits.
+ */
+static pid_t noisy_child(int go[2], unsigned int n)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	pid_t pid;
+	char c;
+
+	if (pipe(go))
+		return -1;
+	pid = fork();
+	if (pid)
+		return pid;
+	if (read(go[0], &c, 1) != 1)
+		_exit(1);
+	while (n--) {
+		char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		*(volatile char *)p = 1;
+		munmap(p, pg);
+	}
+	_exit(0);
+}
+
+static void *uffd_touch(void *arg)
+{
+	int *rfd = arg;
+	char *page;
+
+	if (read(rfd[0], &page, sizeof(page)) != sizeof(page))
+		return NULL;
+	*(volatile char *)page = 1;	/* blocks in userfaultfd until resolved */
+	return NULL;
+}
+
+/*
+ * nmissed is the traced process's own lost faults.  Its threads blocked in
+ * userfaultfd each hold a kretprobe instance: with more of them than the
+ * module keeps (maxactive, 32 a CPU, 128 to 4096) the rest are lost, and
+ * counted; an untraced process faulting all the while, when no instance
+ * is free for anyone, adds nothing.  Then, with no blocked thread, an
+ * untraced process faulting heavily leaves nmissed at 0.
+ */
+TEST_F(vm, trace_nmissed_counts_own_lost_faults)
+{
+	static struct ptwalk_ft_vma v[256];
+	long pg = sysconf(_SC_PAGESIZE), ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned int maxactive = ncpu * 32 < 128 ? 128 : ncpu * 32 > 4096 ? 4096 : ncpu * 32;
+	unsigned int nthr = maxactive + 200, noise = 4000, i, got = 0;
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {};
+	struct uffdio_zeropage zp = {};
+	struct ptwalk_fault_trace t;
+	int uffd, rfd[2], go[2];
+	pthread_attr_t attr;
+	pthread_t *th;
+	pid_t child;
+	char *area;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	area = mmap(NULL, nthr * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	reg.range.start = (uintptr_t)area;
+	reg.range.len = nthr * pg;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	th = calloc(nthr, sizeof(*th));
+	ASSERT_NE(NULL, th);
+	ASSERT_EQ(0, pipe(rfd));
+	/* threads and child first: their own faults come before the trace */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	for (i = 0; i < nthr; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], &attr, uffd_touch, rfd));
+	child = noisy_child(go, noise);
+	ASSERT_LT(0, child);
+	close(go[0]);
+
+	ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, getpid(), NULL, 0));
+	for (i = 0; i < nthr; i++) {
+		char *page = area + (size_t)i * pg;
+
+		ASSERT_EQ(sizeof(page), write(rfd[1], &page, sizeof(page)));
+	}
+	/* every thread blocked: one userfaultfd message each */
+	while (got < nthr) {
+		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+		struct uffd_msg msg;
+
+		ASSERT_EQ(1, poll(&pfd, 1, 20000));
+		if (read(uffd, &msg, sizeof(msg)) == sizeof(msg))
+			got++;
+	}
+	/* now nobody has an instance: the child's faults are all missed */
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	close(go[1]);
+	zp.range.start = (uintptr_t)area;
+	zp.range.len = nthr * pg;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zp));
+	for (i = 0; i < nthr; i++)
+		pthread_join(th[i], NULL);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_READ, 0, v, 256));
+	TH_LOG("%u threads blocked, %u instances: nmissed %llu", nthr, maxactive,
+	       (unsigned long long)t.nmissed);
+	/*
+	 * At least the threads beyond maxactive; at most every traced call:
+	 * each thread's fault, its retry once woken (while others still hold
+	 * their instance), a few more.  The child's thousands: none.
+	 */
+	EXPECT_LE(nthr - maxactive, t.nmissed);
+	EXPECT_GE(2 * nthr + 64, t.nmissed);
+
+	/* no blocked thread: another process's faults cost the trace nothing */
+	child = noisy_child(go, noise);
+	ASSERT_LT(0, child);
+	close(go[0]);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_START, getpid(), NULL, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	close(go[1]);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0));
+	EXPECT_EQ(0, t.nmissed);
+	ASSERT_EQ(0, ft_op(self->fd, &t, PTWALK_FT_RESET, 0, NULL, 0));
+	munmap(area, nthr * pg);
+	close(uffd);
+	close(rfd[0]);
+	close(rfd[1]);
+	free(th);
+}
+
+/* A zombie (exited, not reaped yet) has nothing left to trace: ESRCH. */
+TEST_F(vm, trace_start_on_zombie)
+{
+	struct ptwalk_fault_trace t;
+	siginfo_t si;
+	pid_t z;
+
+	ft_op(self->fd, &t, PTWALK_FT_STOP, 0, NULL, 0);
+	z = fork();
+	if (!z)
+		_exit(0);
+	ASSERT_LT(0, z);
+	ASSERT_EQ(0, waitid(P_PID, z, &si, WEXITED | WNOWAIT));
+	EXPECT_EQ(-ESRCH, ft_op(self->fd, &t, PTWALK_FT_START, z, NULL, 0));
+	ASSERT_EQ(z, waitpid(z, NULL, 0));
+	EXPECT_EQ(-ESRCH, ft_op(self->fd, &t, PTWALK_FT_START, z, NULL, 0));
 }
 
 /* N fresh pages written in one VMA: >= N minor write faults there, none elsewhere. */

@@ -321,8 +321,8 @@ struct ptwalk_fault_trace {
 	__u32 total_vmas;	/* out: VMAs tracked (at most max_vmas) */
 	__u32 max_vmas;		/* out: faults beyond that land in overflow */
 	__s32 traced_pid;	/* out */
-	__u32 running;		/* out: 1 while probes are registered */
-	__u64 nmissed;		/* out: faults the probe could not follow */
+	__u32 running;		/* out: 1 while tracing (between START and STOP) */
+	__u64 nmissed;		/* out: the traced process's faults the probe lost */
 	__u64 elapsed_ns;	/* out: time traced so far */
 	struct ptwalk_ft_vma overflow;	/* out */
 	__u64 hist[PTWALK_FT_HIST];	/* out: faults by log2(duration ns) */
