@@ -11,8 +11,6 @@
 #define PTWALK_COMPAT_H
 
 #include <linux/version.h>
-#include <linux/ftrace.h>
-#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/pgtable.h>
@@ -342,37 +340,6 @@ enum ptw_vm_src {
 #define PTW_EV_DMA32(i)		PTW_EV(i)
 #else
 #define PTW_EV_DMA32(i)		PTW_EV_ABSENT("no CONFIG_ZONE_DMA32")
-#endif
-
-/*
- * A kprobe on a function's ftrace call site (KPROBES_ON_FTRACE: the
- * kretprobe on handle_mm_fault) runs from ftrace and has no out-of-line
- * copy of the instruction: ainsn.insn is NULL.  Arming or disarming it
- * patches that site with text_poke_bp(), which puts an int3 there while
- * the rest is written.  An int3 taken there that the patching code does
- * not claim (under TCG a CPU can run a stale translation of the site after
- * the patch is done) reaches kprobe_int3_handler(), which finds the probe
- * and single-steps it to address 0: the Oops "RIP 0 at handle_mm_fault's
- * entry".  With an emulate_op the int3 path steps over the site instead,
- * as if it were the 5-byte nop it is when ftrace is off, after running
- * the probe's handlers as ftrace would.  Set it on a probe registered
- * disabled, before it is armed.
- */
-#ifdef CONFIG_KPROBES_ON_FTRACE
-static inline void ptw_ftrace_site_step(struct kprobe *p, struct pt_regs *regs)
-{
-	regs->ip = (unsigned long)p->addr + MCOUNT_INSN_SIZE;
-}
-
-static inline void ptw_kprobe_guard_ftrace_site(struct kprobe *p)
-{
-	if (kprobe_ftrace(p) && !p->ainsn.insn && !p->ainsn.emulate_op)
-		p->ainsn.emulate_op = ptw_ftrace_site_step;
-}
-#else
-static inline void ptw_kprobe_guard_ftrace_site(struct kprobe *p)
-{
-}
 #endif
 
 #endif /* PTWALK_COMPAT_H */

@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
-#include "compat.h"
 #include "internal.h"
 
 #define FT_MAX_VMAS	256
@@ -288,14 +287,15 @@ static void ft_open(void)
  * Register the two probes, once for a run of traces.  Arming a probe
  * rewrites handle_mm_fault()'s ftrace call site (text_poke_bp: an int3
  * on the site while the rest is written) while other CPUs fault through
- * it, and an int3 hit there that the patching code does not claim went to
- * address 0 (see ptw_kprobe_guard_ftrace_site()).  Registering and
- * unregistering the probe at every START and STOP did that twice in ~200
- * restarts under TCG; disable/enable_kprobe() patches the same way with
- * the probe still hashed and crashed within seconds.  So: the probes are
- * registered disabled, guarded, then armed; and armed once when tracing
- * begins, disarmed FT_DISARM_DELAY after the last STOP, not at every
- * restart.
+ * it.  On Debian's kernels the probes on that site are ftrace-based and
+ * have no out-of-line instruction copy (ainsn.insn is NULL): an int3 hit
+ * there that the patching code does not claim is single-stepped to
+ * address 0.  Registering and unregistering the probe at every START and
+ * STOP did that twice in ~200 restarts under TCG, whose CPUs can keep
+ * executing a stale translation of the site; disable/enable_kprobe()
+ * patches the same way with the probe still hashed and crashed within
+ * seconds.  So the site is patched once when tracing begins and once
+ * FT_DISARM_DELAY after the last STOP, not at every restart.
  */
 static int ft_arm(void)
 {
@@ -308,11 +308,9 @@ static int ft_arm(void)
 	ft_counter = (struct kprobe) {
 		.symbol_name = "handle_mm_fault",
 		.pre_handler = ft_count,
-		.flags = KPROBE_FLAG_DISABLED,
 	};
 	ft_probe = (struct kretprobe) {
 		.kp.symbol_name = "handle_mm_fault",
-		.kp.flags = KPROBE_FLAG_DISABLED,
 		.entry_handler = ft_entry,
 		.handler = ft_return,
 		.data_size = sizeof(struct ft_call),
@@ -321,23 +319,13 @@ static int ft_arm(void)
 	ret = register_kretprobe(&ft_probe);
 	if (ret)
 		return ret;
-	ptw_kprobe_guard_ftrace_site(&ft_probe.kp);
-	/* after: it shares the site, its copy of ainsn comes from ft_probe */
 	ret = register_kprobe(&ft_counter);
-	if (ret)
-		goto out_probe;
-	ret = enable_kprobe(&ft_counter);
-	if (!ret)
-		ret = enable_kretprobe(&ft_probe);
-	if (ret)
-		goto out_counter;
+	if (ret) {
+		unregister_kretprobe(&ft_probe);
+		return ret;
+	}
 	ft_armed = true;
 	return 0;
-out_counter:
-	unregister_kprobe(&ft_counter);
-out_probe:
-	unregister_kretprobe(&ft_probe);
-	return ret;
 }
 
 static void ft_disarm(void)
