@@ -79,9 +79,12 @@ static void ft_idle_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ft_idle, ft_idle_fn);
 /*
  * Each fault in flight holds an instance while it sleeps (I/O, locks,
- * userfaultfd): room for many per CPU, a few hundred KiB at most.
+ * userfaultfd): room for many per CPU.  Capped: 6.7+'s objpool gives every
+ * possible CPU a power-of-two slot array of this size (8 KiB each at 1024).
  */
-#define FT_MAXACTIVE	clamp_t(int, 32 * num_possible_cpus(), 128, 4096)
+#define FT_MAXACTIVE	clamp_t(int, 32 * num_possible_cpus(), 128, 1024)
+/* A CPU faulting without pause must not keep READ (and STOP) waiting. */
+#define FT_READ_TRIES	64
 
 struct ft_call {
 	u64 start_ns;
@@ -433,8 +436,9 @@ static void ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 		struct ft_cpu *fc = per_cpu_ptr(ft_cpus, cpu);
 		struct ptwalk_ft_vma over;
 		u64 hist[PTWALK_FT_HIST], e, f;
-		unsigned int nr, seq;
+		unsigned int nr, seq, tries = 0;
 
+		/* after FT_READ_TRIES: a counter may be one fault behind another */
 		do {
 			seq = raw_read_seqcount_begin(&fc->seq);
 			nr = min_t(unsigned int, READ_ONCE(fc->nr_vmas), FT_MAX_VMAS);
@@ -443,7 +447,7 @@ static void ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 			memcpy(hist, fc->hist, sizeof(hist));
 			e = fc->entries;
 			f = fc->followed;
-		} while (read_seqcount_retry(&fc->seq, seq));
+		} while (read_seqcount_retry(&fc->seq, seq) && ++tries < FT_READ_TRIES);
 		entries += e;
 		followed += f;
 		for (k = 0; k < PTWALK_FT_HIST; k++)

@@ -17,6 +17,7 @@
  * walk on from where it stopped.  cond_resched() runs after every entry
  * of every level, outside the page-table locks and RCU.
  */
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/jiffies.h>
 #include <linux/mmap_lock.h>

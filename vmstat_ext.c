@@ -226,9 +226,9 @@ void ptw_read_faults(struct task_struct *task, bool children,
 		spin_unlock_irqrestore(&sighand->siglock, flags);
 	}
 	if (!sighand) {
-		/* released: the signal struct's totals and this thread's */
-		out->min_flt = READ_ONCE(sig->min_flt) + READ_ONCE(task->min_flt);
-		out->maj_flt = READ_ONCE(sig->maj_flt) + READ_ONCE(task->maj_flt);
+		/* released: __exit_signal() added this thread's into the signal's */
+		out->min_flt = READ_ONCE(sig->min_flt);
+		out->maj_flt = READ_ONCE(sig->maj_flt);
 		if (children) {
 			out->cmin_flt = READ_ONCE(sig->cmin_flt);
 			out->cmaj_flt = READ_ONCE(sig->cmaj_flt);
