@@ -23,6 +23,7 @@ struct ptw_target {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	pid_t pid;
+	bool self;		/* the calling thread: no references taken */
 };
 
 int ptw_task_get(pid_t pid, struct task_struct **taskp);
@@ -191,6 +192,7 @@ const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
 
+bool ptw_opener_admin(const struct file *file);
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t, bool *pfns);
 int ptw_may_inspect_task(const struct file *file, struct task_struct *task);
 bool ptw_may_see_pfns(const struct file *file);
@@ -199,6 +201,7 @@ int ptw_may_trace(const struct file *file);
 /* ---- faces ---- */
 
 int ptw_chardev_init(void);
+int ptw_chardev_opener_admin(const struct file *file);
 void ptw_call_mem(long *live, long *peak);
 void ptw_call_mem_reset(void);
 void ptw_chardev_exit(void);

@@ -41,12 +41,24 @@ int ptw_task_get(pid_t pid, struct task_struct **taskp)
 	return 0;
 }
 
+/*
+ * The target's task and mm, with references held until ptw_target_put().
+ * The calling thread itself needs none: it cannot exit, nor its mm change
+ * (only its own exec or exit would), before this call returns.
+ */
 int ptw_target_get(pid_t pid, struct ptw_target *t)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	int ret;
 
+	if (pid > 0 && current->mm && !(current->flags & PF_KTHREAD) &&
+	    pid == task_pid_vnr(current)) {
+		*t = (struct ptw_target) {
+			.task = current, .mm = current->mm, .pid = pid, .self = true,
+		};
+		return 0;
+	}
 	ret = ptw_task_get(pid, &task);
 	if (ret)
 		return ret;
@@ -62,13 +74,16 @@ int ptw_target_get(pid_t pid, struct ptw_target *t)
 	t->task = task;
 	t->mm = mm;
 	t->pid = pid;
+	t->self = false;
 	return 0;
 }
 
 void ptw_target_put(struct ptw_target *t)
 {
-	mmput(t->mm);
-	put_task_struct(t->task);
+	if (!t->self) {
+		mmput(t->mm);
+		put_task_struct(t->task);
+	}
 	t->mm = NULL;
 	t->task = NULL;
 }
