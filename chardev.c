@@ -161,6 +161,72 @@ static int copy_array_to_user(void __user *dst, u32 usize, const void *src,
 	return ret;
 }
 
+/*
+ * The parts of each of @n results that @fields names (not all of them),
+ * to a user array of @usize-byte elements, in one user-access section.
+ */
+static int copy_xlate_parts(void __user *dst, u32 usize, const struct ptwalk_xlate *xs,
+			    unsigned int n, u32 fields)
+{
+	const size_t head = offsetof(struct ptwalk_xlate, levels) / sizeof(u64);
+	const size_t lvl = sizeof(struct ptwalk_level) / sizeof(u64);
+	const size_t vma_head = offsetof(struct ptwalk_vma, name) / sizeof(u64);
+	unsigned int i;
+	size_t j;
+
+	/* a longer struct will need its tail written, or clipped to usize */
+	BUILD_BUG_ON(sizeof(struct ptwalk_xlate) != PTWALK_XLATE_SIZE_VER0);
+	if (!user_access_begin(dst, (size_t)n * usize))
+		return -EFAULT;
+	for (i = 0; i < n; i++, dst += usize) {
+		const struct ptwalk_xlate *x = &xs[i];
+		struct ptwalk_xlate __user *u = dst;
+		const u64 *w = (const u64 *)x;
+		u64 __user *d = dst;
+
+		for (j = 0; j < head; j++)
+			unsafe_put_user(w[j], d + j, efault);
+		if (fields & PTWALK_XF_LEVELS) {
+			w = (const u64 *)x->levels;
+			d = (u64 __user *)u->levels;
+			for (j = 0; j < PTWALK_NR_LEVELS * lvl; j++)
+				unsafe_put_user(w[j], d + j, efault);
+		} else {
+			w = (const u64 *)&x->levels[x->leaf_level];
+			d = (u64 __user *)&u->levels[x->leaf_level];
+			for (j = 0; j < lvl; j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+		if (fields & PTWALK_XF_VMA) {
+			w = (const u64 *)&x->vma;
+			d = (u64 __user *)&u->vma;
+			for (j = 0; j < (fields & PTWALK_XF_VMA_NAME ?
+					 sizeof(x->vma) / sizeof(u64) : vma_head); j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+		if (fields & PTWALK_XF_PAGE) {
+			w = (const u64 *)&x->page;
+			d = (u64 __user *)&u->page;
+			for (j = 0; j < sizeof(x->page) / sizeof(u64); j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+	}
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/* @n results: the whole answers in one copy, or the parts asked for. */
+static int copy_xlates(void __user *dst, u32 usize, const struct ptwalk_xlate *xs,
+		       unsigned int n, u32 fields)
+{
+	if (fields != PTWALK_XF_ALL)
+		return copy_xlate_parts(dst, usize, xs, n, fields);
+	return copy_array_to_user(dst, usize, xs, sizeof(*xs), n);
+}
+
 static long ioc_get_info(struct file *file, void __user *uarg)
 {
 	struct ptwalk_info info;
@@ -192,7 +258,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 }
 
 static int translate_chunk(struct ptw_target *t, const u64 *addrs,
-			   struct ptwalk_xlate *xs, unsigned int n, bool admin)
+			   struct ptwalk_xlate *xs, unsigned int n, bool admin, u32 fields)
 {
 	unsigned int i;
 	int ret;
@@ -201,7 +267,7 @@ static int translate_chunk(struct ptw_target *t, const u64 *addrs,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++)
-		ptw_translate(t, addrs[i], &xs[i], admin);
+		ptw_translate(t, addrs[i], &xs[i], admin, fields);
 	mmap_read_unlock(t->mm);
 	return 0;
 }
@@ -217,16 +283,19 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	u64 *addrs = NULL, one_addr;
 	unsigned int done, n, i, chunk;
 	bool show_pfns;
-	u32 usize;
+	u32 usize, fields;
 	int ret;
 
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_TRANSLATE_SIZE_VER0,
 				 uarg, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || !req.count ||
+	if (req.flags || req.pad || (req.fields & ~PTWALK_XF_ALL) || !req.count ||
 	    req.xlate_size < PTWALK_XLATE_SIZE_VER0 || req.xlate_size > PAGE_SIZE)
 		return -EINVAL;
+	fields = req.fields ? req.fields | PTWALK_XF_LEAF : PTWALK_XF_ALL;
+	if (fields & PTWALK_XF_VMA_NAME)
+		fields |= PTWALK_XF_VMA;
 	if (req.count > PTWALK_MAX_BATCH)
 		return -E2BIG;
 	uaddrs = u64_to_user_ptr(req.addrs);
@@ -253,21 +322,21 @@ static long ioc_translate(struct file *file, void __user *uarg)
 
 	for (done = 0; done < req.count; done += n) {
 		n = min_t(unsigned int, XLATE_CHUNK, req.count - done);
-		if (copy_from_user(addrs, uaddrs + done, n * sizeof(*addrs))) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = translate_chunk(&t, addrs, xs, n, show_pfns);
+		ret = copy_words_from_user(addrs, uaddrs + done, n * sizeof(*addrs));
 		if (ret)
 			break;
-		for (i = 0; i < n; i++) {
-			ret = copy_reply_to_user(ures + (size_t)(done + i) * req.xlate_size,
-						 req.xlate_size, &xs[i], sizeof(xs[i]));
-			if (ret)
-				break;
-		}
+		ret = translate_chunk(&t, addrs, xs, n, show_pfns, fields);
+		if (ret)
+			break;
+		ret = copy_xlates(ures + (size_t)done * req.xlate_size, req.xlate_size,
+				  xs, n, fields);
 		if (ret) {
-			done += i;	/* results before i are in place */
+			/* one at a time, to tell how many are in place */
+			for (i = 0; i < n; i++)
+				if (copy_xlates(ures + (size_t)(done + i) * req.xlate_size,
+						req.xlate_size, &xs[i], 1, fields))
+					break;
+			done += i;
 			break;
 		}
 		if (fatal_signal_pending(current)) {

@@ -116,6 +116,7 @@ static inline u64 ptw_user_entry(u64 val, bool swap_form)
 u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
+void ptw_read_vma_head(struct vm_area_struct *vma, struct ptwalk_vma *out);
 void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
 		     struct ptwalk_vma *out);
 int ptw_check_user_addr(u64 va);
@@ -124,7 +125,8 @@ u64 ptw_user_va_end(void);
 
 /* ---- the translate visitor (translate.c) ---- */
 
-void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin);
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin,
+		   u32 fields);
 
 /* ---- the records/extents visitor (walk.c) ---- */
 

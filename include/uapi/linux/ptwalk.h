@@ -205,6 +205,19 @@ struct ptwalk_xlate {
 	struct ptwalk_page page;
 };
 
+/*
+ * ptwalk_translate.fields: the parts of each answer the caller wants; 0
+ * (and a caller whose struct ends before fields) asks for all of them.
+ * The parts not asked for are not written: they keep what the caller's
+ * buffer held, and valid has no PTWALK_XV_VMA or PTWALK_XV_PAGE for them.
+ */
+#define PTWALK_XF_LEAF		(1U << 0)	/* va..levels: the leaf's own level only */
+#define PTWALK_XF_LEVELS	(1U << 1)	/* every level's entry (levels[]) */
+#define PTWALK_XF_VMA		(1U << 2)	/* vma, but vma.name */
+#define PTWALK_XF_VMA_NAME	(1U << 3)	/* vma.name too (implies PTWALK_XF_VMA) */
+#define PTWALK_XF_PAGE		(1U << 4)	/* page */
+#define PTWALK_XF_ALL		0x1fU
+
 /* Translate a batch of addresses of one process. */
 struct ptwalk_translate {
 	__u32 size;		/* in: sizeof(struct ptwalk_translate) */
@@ -215,6 +228,8 @@ struct ptwalk_translate {
 	__u64 results;		/* in: user pointer to count results */
 	__u32 done;		/* out: results written */
 	__u32 flags;		/* in: must be 0 */
+	__u32 fields;		/* in: PTWALK_XF_*, 0 for all; PTWALK_XF_LEAF always given */
+	__u32 pad;		/* in: must be 0 */
 };
 
 /* ---- vmstat_ext: zones, vm events, fault counters ---- */
