@@ -367,18 +367,26 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	struct ptw_records v;
 	struct ptw_target t;
 	void __user *dst;
-	unsigned int written = 0;
-	bool show_pfns;
+	unsigned int written = 0, batch;
+	bool show_pfns, compact;
+	size_t ksize;
 	u32 usize;
 	int ret, walked;
 
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_WALK_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if ((req.flags & ~PTWALK_WALK_HOLES) || req.mode > PTWALK_WALK_RANGES || !req.count ||
-	    req.record_size < PTWALK_RECORD_SIZE_VER0 || req.record_size > PAGE_SIZE ||
+	compact = req.mode == PTWALK_WALK_COMPACT;
+	ksize = compact ? sizeof(struct ptwalk_record_compact) : sizeof(struct ptwalk_record);
+	if ((req.flags & ~PTWALK_WALK_HOLES) || req.mode > PTWALK_WALK_COMPACT || !req.count ||
+	    req.record_size < (compact ? PTWALK_RECORD_COMPACT_SIZE_VER0 :
+			       PTWALK_RECORD_SIZE_VER0) || req.record_size > PAGE_SIZE ||
 	    req.start >= req.end || req.end > ptw_user_va_end() ||
 	    (req.match_all | req.match_none) >> PTWALK_NR_CATS)
+		return -EINVAL;
+	/* compact records carry no length: whole pages, and no holes */
+	if (compact && ((req.start | req.end) & ~PAGE_MASK || (req.flags & PTWALK_WALK_HOLES) ||
+			(req.match_all & BIT_ULL(PTWALK_CAT_NONE))))
 		return -EINVAL;
 	ret = ptw_target_get(req.pid, &t);
 	if (ret)
@@ -395,16 +403,20 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		.ranges = req.mode == PTWALK_WALK_RANGES,
 		.holes = req.flags & PTWALK_WALK_HOLES,
 		.show_pfns = show_pfns,
+		.compact = compact,
 	};
-	v.buf = call_alloc(WALK_BATCH, sizeof(*v.buf));
+	/* the same kernel memory, in more of the smaller records */
+	batch = WALK_BATCH * sizeof(*v.buf) / ksize;
+	v.buf = call_alloc(batch, ksize);
 	if (!v.buf) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	v.cbuf = (struct ptwalk_record_compact *)v.buf;
 	dst = u64_to_user_ptr(req.records);
 	while (v.pos < v.end && written < req.count) {
 		v.n = 0;
-		v.cap = min_t(unsigned int, WALK_BATCH, req.count - written);
+		v.cap = min_t(unsigned int, batch, req.count - written);
 		ret = mmap_read_lock_killable(t.mm);
 		if (ret)
 			break;
@@ -412,7 +424,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		mmap_read_unlock(t.mm);
 		/* copy out only now, with no lock held: what was found, then its error */
 		ret = copy_array_to_user(dst + (size_t)written * req.record_size,
-					 req.record_size, v.buf, sizeof(*v.buf), v.n);
+					 req.record_size, v.buf, ksize, v.n);
 		if (ret)
 			break;
 		written += v.n;
@@ -425,7 +437,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		}
 		cond_resched();
 	}
-	call_free(v.buf, WALK_BATCH, sizeof(*v.buf));
+	call_free(v.buf, batch, ksize);
 	req.count = written;
 	req.next = v.pos;
 	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), ret);

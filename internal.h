@@ -68,6 +68,13 @@ struct ptw_ops {
 	int (*vma)(void *priv, struct vm_area_struct *vma);
 	int (*gap)(void *priv, unsigned long start, unsigned long end);
 	int (*entry)(void *priv, const struct ptw_entry *e);
+	/*
+	 * Instead of entry() for each PTE: the PTE table's entries from @ptep
+	 * (mapping @addr) up to @end, under the table's lock.  The visitor
+	 * reads them itself; ptw_pte_entry() decodes one as entry() gets it.
+	 */
+	int (*ptes)(void *priv, struct vm_area_struct *vma, pte_t *ptep,
+		    unsigned long addr, unsigned long end);
 	bool skip_empty_ptes;	/* entry() never sees an empty PTE */
 	bool pages;		/* entry() wants e->page of present leaves */
 };
@@ -75,6 +82,9 @@ struct ptw_ops {
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	     const struct ptw_ops *ops, void *priv);
 bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
+void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
+		   unsigned long addr, struct ptw_entry *e);
+unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n);
 
 /* ---- entry and page decoding, shared by visitors (decode.c) ---- */
 
@@ -139,9 +149,17 @@ struct ptw_records {
 	bool ranges;		/* coalesce runs in va only: a page-table dump */
 	bool holes;		/* report never-faulted entries too */
 	bool show_pfns;
+	bool compact;		/* into cbuf, not buf */
 	struct ptwalk_record *buf;
+	struct ptwalk_record_compact *cbuf;
 	unsigned int n;
 	unsigned int cap;
+	/* the last normal leaf decoded in full, for the PTEs after it */
+	u64 fast_key;		/* its bits but the frame's; 0: none */
+	struct vm_area_struct *fast_vma;
+	u64 fast_flags;
+	u64 fast_cats;
+	bool fast_match;	/* it passed match_all and match_none */
 };
 
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);

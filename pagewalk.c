@@ -201,11 +201,31 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 }
 
 /*
+ * For ops->ptes visitors: the PTE @pte at @ptep, mapping @addr of @vma,
+ * as walk_pte() would hand it to ops->entry() (without e->page).
+ */
+void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
+		   unsigned long addr, struct ptw_entry *e)
+{
+	static const struct ptw_ops no_pages;
+	struct ptw_walk w = { .mm = vma->vm_mm, .vma = vma, .ops = &no_pages };
+
+	entry_init(&w, e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, pte_index(addr),
+		   pte_val(pte), ptep);
+	if (pte_none(pte))
+		e->type = PTW_NONE;
+	else if (pte_present(pte))
+		set_present_pte(&w, e, pte);
+	else
+		set_swap_leaf(e);
+}
+
+/*
  * How many of the @n entries from @ptep are empty, up to the first used
  * one: the bulk of a sparse table, so eight are tested at once.  Their OR
  * is empty exactly when each is (pte_none() ignores the same bits in all).
  */
-static unsigned int count_empty(const pte_t *ptep, unsigned int n)
+unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
 	unsigned int i = 0, j;
 
@@ -250,6 +270,11 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		goto out;
 	}
 	ret = emit(w, pmde);
+	/* a visitor that reads the table itself, under the same locks */
+	if (!ret && w->ops->ptes) {
+		ret = w->ops->ptes(w->priv, w->vma, ptep, addr, end);
+		goto out;
+	}
 	entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, 0, 0, ptep);
 	for (; !ret && addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
@@ -257,7 +282,7 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		/* the bulk of a sparse table: skipped here, before any decoding */
 		if (pte_none(pte) && w->ops->skip_empty_ptes) {
 			unsigned int n = ((end - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
-			unsigned int skip = count_empty(ptep, n);
+			unsigned int skip = ptw_count_empty(ptep, n);
 
 			if (skip == n)
 				break;
