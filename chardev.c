@@ -118,7 +118,18 @@ static int copy_words_to_user(void __user *dst, const void *src, size_t len)
 		return copy_to_user(dst, src, len) ? -EFAULT : 0;
 	if (!user_access_begin(dst, len))
 		return -EFAULT;
-	for (i = 0; i < len / sizeof(u64); i++)
+	/* eight at a time: a record is eight words */
+	for (i = 0; i + 8 <= len / sizeof(u64); i += 8) {
+		unsafe_put_user(w[i], d + i, efault);
+		unsafe_put_user(w[i + 1], d + i + 1, efault);
+		unsafe_put_user(w[i + 2], d + i + 2, efault);
+		unsafe_put_user(w[i + 3], d + i + 3, efault);
+		unsafe_put_user(w[i + 4], d + i + 4, efault);
+		unsafe_put_user(w[i + 5], d + i + 5, efault);
+		unsafe_put_user(w[i + 6], d + i + 6, efault);
+		unsafe_put_user(w[i + 7], d + i + 7, efault);
+	}
+	for (; i < len / sizeof(u64); i++)
 		unsafe_put_user(w[i], d + i, efault);
 	user_access_end();
 	return 0;

@@ -76,6 +76,7 @@ struct ptw_ops {
 	int (*ptes)(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 		    unsigned long addr, unsigned long end);
 	bool skip_empty_ptes;	/* entry() never sees an empty PTE */
+	bool leaves_only;	/* entry() never sees a PTW_TABLE entry */
 	bool pages;		/* entry() wants e->page of present leaves */
 };
 
@@ -159,6 +160,7 @@ struct ptw_records {
 	struct vm_area_struct *fast_vma;
 	u64 fast_flags;
 	u64 fast_cats;
+	u64 fast_cflags;	/* a compact record's flags and soft-dirty bits */
 	bool fast_match;	/* it passed match_all and match_none */
 };
 

@@ -112,6 +112,9 @@ static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
 
 static int emit(struct ptw_walk *w, const struct ptw_entry *e)
 {
+	/* a visitor of leaves alone is not called for the tables above them */
+	if (e->type == PTW_TABLE && w->ops->leaves_only)
+		return 0;
 	return w->ops->entry(w->priv, e);
 }
 
@@ -229,6 +232,15 @@ unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
 	unsigned int i = 0, j;
 
+	/* a table with a few pages in it: 32 at a time, then 8 */
+	for (; i + 32 <= n; i += 32) {
+		pteval_t any = 0;
+
+		for (j = 0; j < 32; j++)
+			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
+		if (!pte_none(__pte(any)))
+			break;
+	}
 	for (; i + 8 <= n; i += 8) {
 		pteval_t any = 0;
 

@@ -85,16 +85,15 @@ static int xlate_entry(void *priv, const struct ptw_entry *e)
 	return 0;
 }
 
-static const struct ptw_ops xlate_ops = {
-	.vma = xlate_vma,
-	.entry = xlate_entry,
-	.pages = true,
-};
-
-/* without PTWALK_XF_PAGE: no pfn_valid(), no struct page */
-static const struct ptw_ops xlate_nopage_ops = {
-	.vma = xlate_vma,
-	.entry = xlate_entry,
+/* [with PTWALK_XF_PAGE][with PTWALK_XF_LEVELS]: no struct page, no tables unasked */
+static const struct ptw_ops xlate_ops[2][2] = {
+	{
+		{ .vma = xlate_vma, .entry = xlate_entry, .leaves_only = true },
+		{ .vma = xlate_vma, .entry = xlate_entry },
+	}, {
+		{ .vma = xlate_vma, .entry = xlate_entry, .pages = true, .leaves_only = true },
+		{ .vma = xlate_vma, .entry = xlate_entry, .pages = true },
+	},
 };
 
 /*
@@ -160,8 +159,8 @@ void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool ad
 	x->kind = PTWALK_KIND_UNMAPPED;
 	ret = ptw_check_user_addr(va);
 	if (!ret)
-		ret = ptw_walk(t->mm, va, va + 1,
-			       fields & PTWALK_XF_PAGE ? &xlate_ops : &xlate_nopage_ops, &v);
+		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops[!!(fields & PTWALK_XF_PAGE)]
+							   [!!(fields & PTWALK_XF_LEVELS)], &v);
 	x->error = ret < 0 ? ret : 0;
 	/* levels the walk did not reach read as unused, as does an absent VMA or page */
 	for (i = 0; i < PTWALK_NR_LEVELS; i++)

@@ -119,6 +119,8 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	v->fast_flags = flags;
 	v->fast_cats = cats;
 	v->fast_match = (cats & v->match_all) == v->match_all && !(cats & v->match_none);
+	v->fast_cflags = flags << 40 |
+			 (cats & BIT_ULL(PTWALK_CAT_SOFT_DIRTY) ? PTWALK_RC_SOFT_DIRTY : 0);
 	if (!v->fast_match) {
 		v->pos = end;
 		return 0;
@@ -155,10 +157,10 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 			unsigned long addr, unsigned long end)
 {
+	unsigned long page, start, stop, pfn;
 	struct ptw_records *v = priv;
-	struct ptwalk_record r;
+	struct ptwalk_record *last;
 	struct ptw_entry e;
-	unsigned long page;
 	pte_t pte;
 	u64 key;
 	int ret;
@@ -186,29 +188,50 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 			v->fast_vma = vma;
 			continue;
 		}
+		/* the bulk of a dense range: straight into the buffer */
 		page = addr & PAGE_MASK;
+		start = max(page, v->pos);
+		stop = min(page + PAGE_SIZE, v->end);
 		if (!v->fast_match) {
-			v->pos = min(page + PAGE_SIZE, v->end);
+			v->pos = stop;
 			continue;
 		}
-		r = (struct ptwalk_record) {
-			.va = max(page, v->pos),
-			.length = min(page + PAGE_SIZE, v->end) - max(page, v->pos),
-			.pfn = pte_pfn(pte),
-			.entry = pte_val(pte),
-			.flags = v->fast_flags,
-			.cats = v->fast_cats,
-			.vma_start = vma->vm_start,
-			.page_size_shift = PAGE_SHIFT,
-			.kind = PTWALK_KIND_NORMAL,
-			.level = PTWALK_LEVEL_PTE,
-			.present = true,
-		};
-		if (!v->show_pfns)
-			record_user_view(&r);
-		if (put_record(v, &r))
-			return 1;
-		v->pos = r.va + r.length;
+		pfn = v->show_pfns ? pte_pfn(pte) : 0;
+		last = v->n ? &v->buf[v->n - 1] : NULL;
+		if (v->compact) {
+			if (v->n == v->cap)
+				return 1;
+			v->cbuf[v->n++] = (struct ptwalk_record_compact) {
+				.va = start | PTWALK_LEVEL_PTE << 5 | PTWALK_KIND_NORMAL,
+				.pfn_flags = pfn | v->fast_cflags,
+			};
+		} else if (last && (v->extents || v->ranges) &&
+			   last->va + last->length == start && last->flags == v->fast_flags &&
+			   last->cats == v->fast_cats && last->vma_start == vma->vm_start &&
+			   last->kind == PTWALK_KIND_NORMAL && last->level == PTWALK_LEVEL_PTE &&
+			   (v->ranges || !v->show_pfns ||
+			    last->pfn + (last->length >> PAGE_SHIFT) == pfn)) {
+			last->length += stop - start;	/* as extends() */
+		} else {
+			if (v->n == v->cap)
+				return 1;
+			v->buf[v->n++] = (struct ptwalk_record) {
+				.va = start,
+				.length = stop - start,
+				.pfn = pfn,
+				/* record_user_view() of a present leaf */
+				.entry = v->show_pfns ? pte_val(pte) :
+					 ptw_user_entry(pte_val(pte), false),
+				.flags = v->fast_flags,
+				.cats = v->fast_cats,
+				.vma_start = vma->vm_start,
+				.page_size_shift = PAGE_SHIFT,
+				.kind = PTWALK_KIND_NORMAL,
+				.level = PTWALK_LEVEL_PTE,
+				.present = true,
+			};
+		}
+		v->pos = stop;
 	}
 	return 0;
 }
@@ -221,16 +244,19 @@ static int records_gap(void *priv, unsigned long start, unsigned long end)
 	return 0;
 }
 
+/* records_entry() has nothing to do with tables: not called for them */
 static const struct ptw_ops records_ops = {
 	.gap = records_gap,
 	.entry = records_entry,
 	.ptes = records_ptes,
 	.skip_empty_ptes = true,
+	.leaves_only = true,
 };
 
 static const struct ptw_ops records_holes_ops = {
 	.gap = records_gap,
 	.entry = records_entry,
+	.leaves_only = true,
 };
 
 /*
