@@ -128,21 +128,6 @@ static double timed(struct job *j)
 	return now() - t0;
 }
 
-/* Best of REPS runs, after one warm-up run. */
-static double best_of(struct job *j)
-{
-	double best = 1e9, t;
-	int rep;
-
-	j->fn(j);
-	for (rep = 0; rep < REPS; rep++) {
-		t = timed(j);
-		if (t < best)
-			best = t;
-	}
-	return best;
-}
-
 /*
  * ptwalk's @pw against pagemap's @pm, interleaved; prints the case's line
  * and returns the best ptwalk time (and the best pagemap one in *@pm_best).
@@ -335,18 +320,47 @@ static void translate_kernel_job(struct job *j)
 			die("TRANSLATE kernel address");
 }
 
-static double pm_each;	/* (d)'s pagemap time, for the per-call lines */
+static struct job *pm_each;	/* (d)'s pagemap job, timed beside each per-call line */
 
+/*
+ * One part of (d)'s cost, interleaved with pagemap as compare() does (the
+ * machine's load moves both alike): its ratio, and the time that ratio
+ * gives of pagemap's best.
+ */
 static void per_call(const char *what, struct job *j)
 {
+	double bp = 1e9, bw = 1e9, tp, tw;
 	long long n = insns(j);
-	double t = best_of(j);
+	int rep;
 
-	printf("(d) per call: %-44s %6.3f us (%.3f of a pagemap pread)", what, t / NADDR * 1e6,
-	       t / pm_each);
+	pm_each->fn(pm_each);
+	j->fn(j);
+	for (rep = 0; rep < REPS; rep++) {
+		tp = timed(pm_each);
+		tw = timed(j);
+		bp = tp < bp ? tp : bp;
+		bw = tw < bw ? tw : bw;
+	}
+	printf("%s %-44s %6.3f us (%.3f of a pagemap pread)",
+	       j->fn == translate_batch_job ? "(e) per address:" : "(d) per call:", what,
+	       bw / NADDR * 1e6, bw / bp);
 	if (n >= 0)
 		printf(", %lld instructions", n / NADDR);
 	printf("\n");
+}
+
+static void b_parts(struct job *b)
+{
+	b->mode = PTWALK_XF_LEAF;
+	per_call("leaf only", b);
+	b->mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS;
+	per_call("  + every level", b);
+	b->mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS | PTWALK_XF_VMA;
+	per_call("  + the VMA, no name", b);
+	b->mode = PTWALK_XF_ALL & ~PTWALK_XF_PAGE;
+	per_call("  + its name (all but the page)", b);
+	b->mode = PTWALK_XF_ALL;
+	per_call("  + the page (the full answer)", b);
 }
 
 static void single_cases(char *p)
@@ -366,7 +380,7 @@ static void single_cases(char *p)
 	lean.mode = PTWALK_XF_LEAF;
 	lean_batch.mode = PTWALK_XF_LEAF;
 	one = compare("(d)", "single", &pmj, &full, &pm);
-	pm_each = pm;
+	pm_each = &pmj;
 	onel = compare("(d)", "single_lean", &pmj, &lean, NULL);
 	b = compare("(e)", "batch", &pmj, &batch, NULL);
 	bl = compare("(e)", "batch_lean", &pmj, &lean_batch, NULL);
@@ -401,6 +415,8 @@ static void single_cases(char *p)
 		pause();
 		_exit(0);
 	}
+	/* the same parts in one batch: what an address costs past the call */
+	b_parts(&batch);
 	j.pid = child;
 	j.mode = PTWALK_XF_LEAF;
 	per_call("TRANSLATE leaf only, another process", &j);
