@@ -203,8 +203,11 @@ static int copy_xlate_parts(void __user *dst, u32 usize, const struct ptwalk_xla
 			for (j = 0; j < PTWALK_NR_LEVELS * lvl; j++)
 				unsafe_put_user(w[j], d + j, efault);
 		} else {
-			w = (const u64 *)&x->levels[x->leaf_level];
-			d = (u64 __user *)&u->levels[x->leaf_level];
+			/* by offset, not subscript: no UBSAN bounds call in uaccess */
+			size_t l = min_t(size_t, x->leaf_level, PTWALK_NR_LEVELS - 1);
+
+			w = (const u64 *)x->levels + l * lvl;
+			d = (u64 __user *)u->levels + l * lvl;
 			for (j = 0; j < lvl; j++)
 				unsafe_put_user(w[j], d + j, efault);
 		}
