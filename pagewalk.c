@@ -225,8 +225,9 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
 
 /*
  * How many of the @n entries from @ptep are empty, up to the first used
- * one: the bulk of a sparse table, so eight are tested at once.  Their OR
- * is empty exactly when each is (pte_none() ignores the same bits in all).
+ * one: the bulk of a sparse table, so 32 and then eight are tested at
+ * once.  Their OR is empty exactly when each is (pte_none() ignores the
+ * same bits in all).
  */
 unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
