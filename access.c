@@ -5,6 +5,12 @@
  * anyone who can open /dev/ptwalk may inspect their own process; looking
  * at another process, or at physical frame numbers, takes CAP_SYS_ADMIN
  * both in whoever opened the file and in whoever calls now.
+ *
+ * The opener's answer cannot change (f_cred is fixed at open), so
+ * /dev/ptwalk asks it once, at open.  The caller's is asked on every call,
+ * unless the caller still has the opener's very credentials (the same
+ * struct cred: credentials are never changed in place), whose answer is
+ * the opener's.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -13,16 +19,28 @@
 #include <linux/sched/signal.h>
 #include "internal.h"
 
+/* At open: the opener's capability, for ptw_chardev_opener_admin(). */
+bool ptw_opener_admin(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
 static bool is_admin(const struct file *file)
 {
-	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) &&
+	int opener = ptw_chardev_opener_admin(file);	/* < 0: not cached */
+
+	if (opener < 0)
+		opener = ptw_opener_admin(file);
+	if (!opener)
+		return false;
+	return current_cred() == file->f_cred ||
 	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 /* May the caller look at @t?  *@pfns: and see its frame numbers? */
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t, bool *pfns)
 {
-	bool admin = is_admin(file);	/* asked once: each is two LSM calls */
+	bool admin = is_admin(file);	/* asked once: each is up to two LSM calls */
 
 	*pfns = admin;
 	if (t->mm == current->mm || admin)

@@ -57,6 +57,31 @@ void ptw_call_mem_reset(void)
 #define XLATE_CHUNK	32
 
 /*
+ * Loads a word at a time, for the same reason as copy_words_to_user()
+ * below: copy_from_user() is a byte-wise "rep movsb" on CPUs with FSRM,
+ * which costs TCG an emulated iteration a byte (about 1 us for a 48-byte
+ * request); on hardware either is a few cycles.
+ */
+static int copy_words_from_user(void *dst, const void __user *src, size_t len)
+{
+	const u64 __user *s = src;
+	u64 *w = dst;
+	size_t i;
+
+	if (len % sizeof(u64))
+		return copy_from_user(dst, src, len) ? -EFAULT : 0;
+	if (!user_access_begin(src, len))
+		return -EFAULT;
+	for (i = 0; i < len / sizeof(u64); i++)
+		unsafe_get_user(w[i], s + i, efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/*
  * Copy in a struct that starts with its own __u32 size.  Older callers
  * pass a shorter struct (the rest reads as zero); newer ones a longer one
  * whose unknown tail must be zero (-E2BIG otherwise).
@@ -70,6 +95,9 @@ static int copy_req_from_user(void *dst, size_t ksize, size_t min_size,
 		return -EINVAL;
 	if (*usize > PAGE_SIZE)
 		return -E2BIG;
+	/* a caller of the module's own size, the common case: see copy_words_from_user() */
+	if (*usize == ksize)
+		return copy_words_from_user(dst, src, ksize);
 	return copy_struct_from_user(dst, ksize, src, *usize);
 }
 
@@ -90,7 +118,18 @@ static int copy_words_to_user(void __user *dst, const void *src, size_t len)
 		return copy_to_user(dst, src, len) ? -EFAULT : 0;
 	if (!user_access_begin(dst, len))
 		return -EFAULT;
-	for (i = 0; i < len / sizeof(u64); i++)
+	/* eight at a time: a record is eight words */
+	for (i = 0; i + 8 <= len / sizeof(u64); i += 8) {
+		unsafe_put_user(w[i], d + i, efault);
+		unsafe_put_user(w[i + 1], d + i + 1, efault);
+		unsafe_put_user(w[i + 2], d + i + 2, efault);
+		unsafe_put_user(w[i + 3], d + i + 3, efault);
+		unsafe_put_user(w[i + 4], d + i + 4, efault);
+		unsafe_put_user(w[i + 5], d + i + 5, efault);
+		unsafe_put_user(w[i + 6], d + i + 6, efault);
+		unsafe_put_user(w[i + 7], d + i + 7, efault);
+	}
+	for (; i < len / sizeof(u64); i++)
 		unsafe_put_user(w[i], d + i, efault);
 	user_access_end();
 	return 0;
@@ -133,6 +172,75 @@ static int copy_array_to_user(void __user *dst, u32 usize, const void *src,
 	return ret;
 }
 
+/*
+ * The parts of each of @n results that @fields names (not all of them),
+ * to a user array of @usize-byte elements, in one user-access section.
+ */
+static int copy_xlate_parts(void __user *dst, u32 usize, const struct ptwalk_xlate *xs,
+			    unsigned int n, u32 fields)
+{
+	const size_t head = offsetof(struct ptwalk_xlate, levels) / sizeof(u64);
+	const size_t lvl = sizeof(struct ptwalk_level) / sizeof(u64);
+	const size_t vma_head = offsetof(struct ptwalk_vma, name) / sizeof(u64);
+	unsigned int i;
+	size_t j;
+
+	/* a longer struct will need its tail written, or clipped to usize */
+	BUILD_BUG_ON(sizeof(struct ptwalk_xlate) != PTWALK_XLATE_SIZE_VER0);
+	if (!user_access_begin(dst, (size_t)n * usize))
+		return -EFAULT;
+	for (i = 0; i < n; i++, dst += usize) {
+		const struct ptwalk_xlate *x = &xs[i];
+		struct ptwalk_xlate __user *u = dst;
+		const u64 *w = (const u64 *)x;
+		u64 __user *d = dst;
+
+		for (j = 0; j < head; j++)
+			unsafe_put_user(w[j], d + j, efault);
+		if (fields & PTWALK_XF_LEVELS) {
+			w = (const u64 *)x->levels;
+			d = (u64 __user *)u->levels;
+			for (j = 0; j < PTWALK_NR_LEVELS * lvl; j++)
+				unsafe_put_user(w[j], d + j, efault);
+		} else {
+			/* by offset, not subscript: no UBSAN bounds call in uaccess */
+			size_t l = min_t(size_t, x->leaf_level, PTWALK_NR_LEVELS - 1);
+
+			w = (const u64 *)x->levels + l * lvl;
+			d = (u64 __user *)u->levels + l * lvl;
+			for (j = 0; j < lvl; j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+		if (fields & PTWALK_XF_VMA) {
+			w = (const u64 *)&x->vma;
+			d = (u64 __user *)&u->vma;
+			for (j = 0; j < (fields & PTWALK_XF_VMA_NAME ?
+					 sizeof(x->vma) / sizeof(u64) : vma_head); j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+		if (fields & PTWALK_XF_PAGE) {
+			w = (const u64 *)&x->page;
+			d = (u64 __user *)&u->page;
+			for (j = 0; j < sizeof(x->page) / sizeof(u64); j++)
+				unsafe_put_user(w[j], d + j, efault);
+		}
+	}
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/* @n results: the whole answers in one copy, or the parts asked for. */
+static int copy_xlates(void __user *dst, u32 usize, const struct ptwalk_xlate *xs,
+		       unsigned int n, u32 fields)
+{
+	if (fields != PTWALK_XF_ALL)
+		return copy_xlate_parts(dst, usize, xs, n, fields);
+	return copy_array_to_user(dst, usize, xs, sizeof(*xs), n);
+}
+
 static long ioc_get_info(struct file *file, void __user *uarg)
 {
 	struct ptwalk_info info;
@@ -164,7 +272,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 }
 
 static int translate_chunk(struct ptw_target *t, const u64 *addrs,
-			   struct ptwalk_xlate *xs, unsigned int n, bool admin)
+			   struct ptwalk_xlate *xs, unsigned int n, bool admin, u32 fields)
 {
 	unsigned int i;
 	int ret;
@@ -173,7 +281,7 @@ static int translate_chunk(struct ptw_target *t, const u64 *addrs,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++)
-		ptw_translate(t, addrs[i], &xs[i], admin);
+		ptw_translate(t, addrs[i], &xs[i], admin, fields);
 	mmap_read_unlock(t->mm);
 	return 0;
 }
@@ -189,16 +297,19 @@ static long ioc_translate(struct file *file, void __user *uarg)
 	u64 *addrs = NULL, one_addr;
 	unsigned int done, n, i, chunk;
 	bool show_pfns;
-	u32 usize;
+	u32 usize, fields;
 	int ret;
 
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_TRANSLATE_SIZE_VER0,
 				 uarg, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || !req.count ||
+	if (req.flags || req.pad || (req.fields & ~PTWALK_XF_ALL) || !req.count ||
 	    req.xlate_size < PTWALK_XLATE_SIZE_VER0 || req.xlate_size > PAGE_SIZE)
 		return -EINVAL;
+	fields = req.fields ? req.fields | PTWALK_XF_LEAF : PTWALK_XF_ALL;
+	if (fields & PTWALK_XF_VMA_NAME)
+		fields |= PTWALK_XF_VMA;
 	if (req.count > PTWALK_MAX_BATCH)
 		return -E2BIG;
 	uaddrs = u64_to_user_ptr(req.addrs);
@@ -225,21 +336,21 @@ static long ioc_translate(struct file *file, void __user *uarg)
 
 	for (done = 0; done < req.count; done += n) {
 		n = min_t(unsigned int, XLATE_CHUNK, req.count - done);
-		if (copy_from_user(addrs, uaddrs + done, n * sizeof(*addrs))) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = translate_chunk(&t, addrs, xs, n, show_pfns);
+		ret = copy_words_from_user(addrs, uaddrs + done, n * sizeof(*addrs));
 		if (ret)
 			break;
-		for (i = 0; i < n; i++) {
-			ret = copy_reply_to_user(ures + (size_t)(done + i) * req.xlate_size,
-						 req.xlate_size, &xs[i], sizeof(xs[i]));
-			if (ret)
-				break;
-		}
+		ret = translate_chunk(&t, addrs, xs, n, show_pfns, fields);
+		if (ret)
+			break;
+		ret = copy_xlates(ures + (size_t)done * req.xlate_size, req.xlate_size,
+				  xs, n, fields);
 		if (ret) {
-			done += i;	/* results before i are in place */
+			/* one at a time, to tell how many are in place */
+			for (i = 0; i < n; i++)
+				if (copy_xlates(ures + (size_t)(done + i) * req.xlate_size,
+						req.xlate_size, &xs[i], 1, fields))
+					break;
+			done += i;
 			break;
 		}
 		if (fatal_signal_pending(current)) {
@@ -283,18 +394,26 @@ static long ioc_walk(struct file *file, void __user *uarg)
 	struct ptw_records v;
 	struct ptw_target t;
 	void __user *dst;
-	unsigned int written = 0;
-	bool show_pfns;
+	unsigned int written = 0, batch;
+	bool show_pfns, compact;
+	size_t ksize;
 	u32 usize;
 	int ret, walked;
 
 	ret = copy_req_from_user(&req, sizeof(req), PTWALK_WALK_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if ((req.flags & ~PTWALK_WALK_HOLES) || req.mode > PTWALK_WALK_RANGES || !req.count ||
-	    req.record_size < PTWALK_RECORD_SIZE_VER0 || req.record_size > PAGE_SIZE ||
+	compact = req.mode == PTWALK_WALK_COMPACT;
+	ksize = compact ? sizeof(struct ptwalk_record_compact) : sizeof(struct ptwalk_record);
+	if ((req.flags & ~PTWALK_WALK_HOLES) || req.mode > PTWALK_WALK_COMPACT || !req.count ||
+	    req.record_size < (compact ? PTWALK_RECORD_COMPACT_SIZE_VER0 :
+			       PTWALK_RECORD_SIZE_VER0) || req.record_size > PAGE_SIZE ||
 	    req.start >= req.end || req.end > ptw_user_va_end() ||
 	    (req.match_all | req.match_none) >> PTWALK_NR_CATS)
+		return -EINVAL;
+	/* compact records carry no length: whole pages, and no holes */
+	if (compact && ((req.start | req.end) & ~PAGE_MASK || (req.flags & PTWALK_WALK_HOLES) ||
+			(req.match_all & BIT_ULL(PTWALK_CAT_NONE))))
 		return -EINVAL;
 	ret = ptw_target_grab(req.pid, &t);
 	if (ret)
@@ -311,21 +430,25 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		.ranges = req.mode == PTWALK_WALK_RANGES,
 		.holes = req.flags & PTWALK_WALK_HOLES,
 		.show_pfns = show_pfns,
+		.compact = compact,
 	};
-	v.buf = call_alloc(WALK_BATCH, sizeof(*v.buf));
+	/* the same kernel memory, in more of the smaller records */
+	batch = WALK_BATCH * sizeof(*v.buf) / ksize;
+	v.buf = call_alloc(batch, ksize);
 	if (!v.buf) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	v.cbuf = (struct ptwalk_record_compact *)v.buf;
 	dst = u64_to_user_ptr(req.records);
 	while (v.pos < v.end && written < req.count) {
 		v.n = 0;
-		v.cap = min_t(unsigned int, WALK_BATCH, req.count - written);
+		v.cap = min_t(unsigned int, batch, req.count - written);
 		/* takes and drops the mmap lock and the address space itself */
 		walked = ptw_walk_records(t.mm, &v);
 		/* copy out only now, with no lock held: what was found, then its error */
 		ret = copy_array_to_user(dst + (size_t)written * req.record_size,
-					 req.record_size, v.buf, sizeof(*v.buf), v.n);
+					 req.record_size, v.buf, ksize, v.n);
 		if (ret)
 			break;
 		written += v.n;
@@ -338,7 +461,7 @@ static long ioc_walk(struct file *file, void __user *uarg)
 		}
 		cond_resched();
 	}
-	call_free(v.buf, WALK_BATCH, sizeof(*v.buf));
+	call_free(v.buf, batch, ksize);
 	req.count = written;
 	req.next = v.pos;
 	ret = reply_with_cursor(uarg, usize, &req, sizeof(req), exited_mid_call(ret, written));
@@ -572,12 +695,37 @@ static long ptw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+/*
+ * The opener's capability, asked once (ptw_opener_admin()): its f_cred
+ * cannot change.  private_data points to one of these two.
+ */
+struct ptw_opener {
+	bool admin;
+};
+
+static struct ptw_opener opener_admin = { .admin = true }, opener_user;
+
+static int ptw_open(struct inode *inode, struct file *file)
+{
+	file->private_data = ptw_opener_admin(file) ? &opener_admin : &opener_user;
+	return 0;
+}
+
 static const struct file_operations ptw_fops = {
 	.owner = THIS_MODULE,
+	.open = ptw_open,
 	.unlocked_ioctl = ptw_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
+
+/* 1 or 0: what the opener of /dev/ptwalk @file was; -1: another file */
+int ptw_chardev_opener_admin(const struct file *file)
+{
+	const struct ptw_opener *o = file->private_data;
+
+	return file->f_op == &ptw_fops ? o->admin : -1;
+}
 
 static struct miscdevice ptw_misc = {
 	.minor = MISC_DYNAMIC_MINOR,

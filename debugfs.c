@@ -120,7 +120,7 @@ static int translate_show(struct seq_file *m, void *unused)
 	if (!ret)
 		ret = mmap_read_lock_killable(t.mm);
 	if (!ret) {
-		ptw_translate(&t, req->addr, x, show_pfns);
+		ptw_translate(&t, req->addr, x, show_pfns, PTWALK_XF_ALL);
 		mmap_read_unlock(t.mm);
 		ptw_format_xlate(m, &t, x);
 	}

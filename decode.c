@@ -148,33 +148,54 @@ void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out)
 	out->mapcount = ptw_page_mapcount(folio, page);
 	out->order = folio_order(folio);
 	out->node = page_to_nid(page);
+	/* zero-padded: the whole array is copied out */
+	memset(out->zone, 0, sizeof(out->zone));
 	strscpy(out->zone, page_zone(page)->name, sizeof(out->zone));
+}
+
+/*
+ * Zero @buf (of @size, a multiple of 8, 8-aligned) after the string of
+ * @len bytes it holds, a word at a time: the whole array is copied out.
+ */
+static void zero_pad(char *buf, size_t len, size_t size)
+{
+	size_t i = len + 1;
+
+	for (; i < size && (i & 7); i++)
+		buf[i] = 0;
+	for (; i < size; i += 8)
+		*(u64 *)(buf + i) = 0;
 }
 
 static void vma_name(struct vm_area_struct *vma, char *buf, size_t len)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	const char *name = NULL;
+	ssize_t n;
 	char *path;
 
 	if (vma->vm_file) {
 		path = d_path(ptw_file_user_path(vma->vm_file), buf, len);
-		if (IS_ERR(path))
-			strscpy(buf, "(path too long)", len);
-		else
-			memmove(buf, path, strlen(path) + 1);
-		return;
+		if (IS_ERR(path)) {
+			n = strscpy(buf, "(path too long)", len);
+		} else {
+			n = strlen(path);
+			memmove(buf, path, n + 1);
+		}
+	} else {
+		if (vma->vm_ops && vma->vm_ops->name)
+			name = vma->vm_ops->name(vma);
+		else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+			name = "[heap]";
+		else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+			name = "[stack]";
+		n = strscpy(buf, name ? name : "", len);
 	}
-	if (vma->vm_ops && vma->vm_ops->name)
-		name = vma->vm_ops->name(vma);
-	else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
-		name = "[heap]";
-	else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
-		name = "[stack]";
-	strscpy(buf, name ? name : "", len);
+	zero_pad(buf, n < 0 ? len - 1 : n, len);
 }
 
-void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
+/* The VMA without its name: range, offset, flags. */
+void ptw_read_vma_head(struct vm_area_struct *vma, struct ptwalk_vma *out)
 {
 	vm_flags_t vf = vma->vm_flags;
 	u64 f = 0;
@@ -198,6 +219,11 @@ void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
 	f |= BIT_IF(vma->vm_file, PTWALK_VF_FILE);
 	f |= BIT_IF(vma_is_anonymous(vma), PTWALK_VF_ANON);
 	out->flags = f;
+}
+
+void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out)
+{
+	ptw_read_vma_head(vma, out);
 	vma_name(vma, out->name, sizeof(out->name));
 }
 

@@ -23,6 +23,7 @@ struct ptw_target {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	pid_t pid;
+	bool self;		/* the calling thread: no references taken */
 };
 
 int ptw_task_get(pid_t pid, struct task_struct **taskp);
@@ -79,7 +80,15 @@ struct ptw_ops {
 	int (*vma)(void *priv, struct vm_area_struct *vma);
 	int (*gap)(void *priv, unsigned long start, unsigned long end);
 	int (*entry)(void *priv, const struct ptw_entry *e);
+	/*
+	 * Instead of entry() for each PTE: the PTE table's entries from @ptep
+	 * (mapping @addr) up to @end, under the table's lock.  The visitor
+	 * reads them itself; ptw_pte_entry() decodes one as entry() gets it.
+	 */
+	int (*ptes)(void *priv, struct vm_area_struct *vma, pte_t *ptep,
+		    unsigned long addr, unsigned long end);
 	bool skip_empty_ptes;	/* entry() never sees an empty PTE */
+	bool leaves_only;	/* entry() never sees a PTW_TABLE entry */
 	bool pages;		/* entry() wants e->page of present leaves */
 };
 
@@ -107,6 +116,9 @@ int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long end,
 		     const struct ptw_ops *ops, void *priv, struct ptw_bound *b);
 bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
+void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
+		   unsigned long addr, struct ptw_entry *e);
+unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n);
 
 /* ---- entry and page decoding, shared by visitors (decode.c) ---- */
 
@@ -149,6 +161,7 @@ u8 ptw_swap_kind(u64 val, u64 *type, u64 *offset);
 bool ptw_huge_zero_page(struct vm_area_struct *vma, struct page *page);
 void ptw_read_page(struct page *page, u8 kind, struct ptwalk_page *out);
 void ptw_read_vma(struct vm_area_struct *vma, struct ptwalk_vma *out);
+void ptw_read_vma_head(struct vm_area_struct *vma, struct ptwalk_vma *out);
 void ptw_read_vma_at(struct mm_struct *mm, unsigned long addr,
 		     struct ptwalk_vma *out);
 int ptw_check_user_addr(u64 va);
@@ -157,7 +170,8 @@ u64 ptw_user_va_end(void);
 
 /* ---- the translate visitor (translate.c) ---- */
 
-void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin);
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin,
+		   u32 fields);
 
 /* ---- the records/extents visitor (walk.c) ---- */
 
@@ -170,10 +184,19 @@ struct ptw_records {
 	bool ranges;		/* coalesce runs in va only: a page-table dump */
 	bool holes;		/* report never-faulted entries too */
 	bool show_pfns;
+	bool compact;		/* into cbuf, not buf */
 	struct ptwalk_record *buf;
+	struct ptwalk_record_compact *cbuf;
 	unsigned int n;
 	unsigned int cap;
 	struct ptwalk_vma *first_vma;	/* if set: the VMA of buf[0] */
+	/* the last normal leaf decoded in full, for the PTEs after it */
+	u64 fast_key;		/* its bits but the frame's; 0: none */
+	struct vm_area_struct *fast_vma;
+	u64 fast_flags;
+	u64 fast_cats;
+	u64 fast_cflags;	/* a compact record's flags and soft-dirty bits */
+	bool fast_match;	/* it passed match_all and match_none */
 };
 
 int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v);
@@ -228,6 +251,7 @@ const char *ptw_level_name(unsigned int level);
 
 /* ---- access policy (access.c) ---- */
 
+bool ptw_opener_admin(const struct file *file);
 int ptw_may_inspect(const struct file *file, const struct ptw_target *t, bool *pfns);
 int ptw_may_inspect_task(const struct file *file, struct task_struct *task);
 bool ptw_may_see_pfns(const struct file *file);
@@ -236,6 +260,7 @@ int ptw_may_trace(const struct file *file);
 /* ---- faces ---- */
 
 int ptw_chardev_init(void);
+int ptw_chardev_opener_admin(const struct file *file);
 void ptw_call_mem(long *live, long *peak);
 void ptw_call_mem_reset(void);
 void ptw_chardev_exit(void);

@@ -50,12 +50,24 @@ int ptw_task_get(pid_t pid, struct task_struct **taskp)
 	return 0;
 }
 
+/*
+ * The target's task and mm, with references held until ptw_target_put().
+ * The calling thread itself needs none: it cannot exit, nor its mm change
+ * (only its own exec or exit would), before this call returns.
+ */
 int ptw_target_get(pid_t pid, struct ptw_target *t)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	int ret;
 
+	if (pid > 0 && current->mm && !(current->flags & PF_KTHREAD) &&
+	    pid == task_pid_vnr(current)) {
+		*t = (struct ptw_target) {
+			.task = current, .mm = current->mm, .pid = pid, .self = true,
+		};
+		return 0;
+	}
 	ret = ptw_task_get(pid, &task);
 	if (ret)
 		return ret;
@@ -71,13 +83,16 @@ int ptw_target_get(pid_t pid, struct ptw_target *t)
 	t->task = task;
 	t->mm = mm;
 	t->pid = pid;
+	t->self = false;
 	return 0;
 }
 
 void ptw_target_put(struct ptw_target *t)
 {
-	mmput(t->mm);
-	put_task_struct(t->task);
+	if (!t->self) {
+		mmput(t->mm);
+		put_task_struct(t->task);
+	}
 	t->mm = NULL;
 	t->task = NULL;
 }
@@ -90,6 +105,12 @@ int ptw_target_grab(pid_t pid, struct ptw_target *t)
 	if (ret)
 		return ret;
 	mmgrab(t->mm);
+	if (t->self) {
+		/* ptw_target_get() took none: take the task ref drop() gives back */
+		get_task_struct(t->task);
+		t->self = false;
+		return 0;
+	}
 	mmput(t->mm);
 	return 0;
 }
@@ -202,6 +223,9 @@ static void entry_init(struct ptw_walk *w, struct ptw_entry *e, u8 level,
 
 static int emit(struct ptw_walk *w, const struct ptw_entry *e)
 {
+	/* a visitor of leaves alone is not called for the tables above them */
+	if (e->type == PTW_TABLE && w->ops->leaves_only)
+		return 0;
 	return w->ops->entry(w->priv, e);
 }
 
@@ -307,14 +331,45 @@ static void set_present_pud(struct ptw_walk *w, struct ptw_entry *e, pud_t pud)
 }
 
 /*
- * How many of the @n entries from @ptep are empty, up to the first used
- * one: the bulk of a sparse table, so eight are tested at once.  Their OR
- * is empty exactly when each is (pte_none() ignores the same bits in all).
+ * For ops->ptes visitors: the PTE @pte at @ptep, mapping @addr of @vma,
+ * as walk_pte() would hand it to ops->entry() (without e->page).
  */
-static unsigned int count_empty(const pte_t *ptep, unsigned int n)
+void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
+		   unsigned long addr, struct ptw_entry *e)
+{
+	static const struct ptw_ops no_pages;
+	struct ptw_walk w = { .mm = vma->vm_mm, .vma = vma, .ops = &no_pages,
+			      .zone_device = ptw_vma_zone_device(vma) };
+
+	entry_init(&w, e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, pte_index(addr),
+		   pte_val(pte), ptep);
+	if (pte_none(pte))
+		e->type = PTW_NONE;
+	else if (pte_present(pte))
+		set_present_pte(&w, e, pte);
+	else
+		set_swap_leaf(e);
+}
+
+/*
+ * How many of the @n entries from @ptep are empty, up to the first used
+ * one: the bulk of a sparse table, so 32 and then eight are tested at
+ * once.  Their OR is empty exactly when each is (pte_none() ignores the
+ * same bits in all).
+ */
+unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
 	unsigned int i = 0, j;
 
+	/* a table with a few pages in it: 32 at a time, then 8 */
+	for (; i + 32 <= n; i += 32) {
+		pteval_t any = 0;
+
+		for (j = 0; j < 32; j++)
+			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
+		if (!pte_none(__pte(any)))
+			break;
+	}
 	for (; i + 8 <= n; i += 8) {
 		pteval_t any = 0;
 
@@ -356,6 +411,11 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		goto out;
 	}
 	ret = emit(w, pmde);
+	/* a visitor that reads the table itself, under the same locks */
+	if (!ret && w->ops->ptes) {
+		ret = w->ops->ptes(w->priv, w->vma, ptep, addr, end);
+		goto out;
+	}
 	entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, 0, 0, ptep);
 	for (; !ret && addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
@@ -363,7 +423,7 @@ static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 		/* the bulk of a sparse table: skipped here, before any decoding */
 		if (pte_none(pte) && w->ops->skip_empty_ptes) {
 			unsigned int n = ((end - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
-			unsigned int skip = count_empty(ptep, n);
+			unsigned int skip = ptw_count_empty(ptep, n);
 
 			if (skip == n)
 				break;

@@ -12,15 +12,22 @@
 
 struct xlate_visit {
 	struct ptwalk_xlate *x;
+	u32 fields;		/* PTWALK_XF_*, PTWALK_XF_LEAF set */
+	u8 levels_set;		/* bit n: levels[n] was written */
 };
 
 static int xlate_vma(void *priv, struct vm_area_struct *vma)
 {
 	struct xlate_visit *v = priv;
 
-	ptw_read_vma(vma, &v->x->vma);
-	v->x->valid |= PTWALK_XV_VMA;
 	v->x->kind = PTWALK_KIND_NONE;
+	if (!(v->fields & PTWALK_XF_VMA))
+		return 0;
+	if (v->fields & PTWALK_XF_VMA_NAME)
+		ptw_read_vma(vma, &v->x->vma);
+	else
+		ptw_read_vma_head(vma, &v->x->vma);
+	v->x->valid |= PTWALK_XV_VMA;
 	return 0;
 }
 
@@ -56,15 +63,20 @@ static int xlate_entry(void *priv, const struct ptw_entry *e)
 	};
 	struct xlate_visit *v = priv;
 	struct ptwalk_xlate *x = v->x;
-	struct ptwalk_level *l = &x->levels[e->level];
 
-	l->level = e->level;
-	l->state = e->folded ? PTWALK_STATE_FOLDED : state_of[e->type];
-	l->index = e->index;
-	l->entry = e->val;
-	l->entry_phys = e->phys;
-	l->flags = ptw_entry_flags(e);
-	l->pkey = ptw_entry_pkey(e);
+	/* a table is never the last entry: the leaf-only answer skips it */
+	if (e->type == PTW_TABLE && !(v->fields & PTWALK_XF_LEVELS))
+		return 0;
+	x->levels[e->level] = (struct ptwalk_level) {
+		.entry = e->val,
+		.entry_phys = e->phys,
+		.flags = ptw_entry_flags(e),
+		.index = e->index,
+		.level = e->level,
+		.state = e->folded ? PTWALK_STATE_FOLDED : state_of[e->type],
+		.pkey = ptw_entry_pkey(e),
+	};
+	v->levels_set |= BIT(e->level);
 	x->leaf_level = e->level;
 	if (e->type == PTW_LEAF)
 		xlate_leaf(x, e);
@@ -73,10 +85,15 @@ static int xlate_entry(void *priv, const struct ptw_entry *e)
 	return 0;
 }
 
-static const struct ptw_ops xlate_ops = {
-	.vma = xlate_vma,
-	.entry = xlate_entry,
-	.pages = true,
+/* [with PTWALK_XF_PAGE][with PTWALK_XF_LEVELS]: no struct page, no tables unasked */
+static const struct ptw_ops xlate_ops[2][2] = {
+	{
+		{ .vma = xlate_vma, .entry = xlate_entry, .leaves_only = true },
+		{ .vma = xlate_vma, .entry = xlate_entry },
+	}, {
+		{ .vma = xlate_vma, .entry = xlate_entry, .pages = true, .leaves_only = true },
+		{ .vma = xlate_vma, .entry = xlate_entry, .pages = true },
+	},
 };
 
 /*
@@ -92,7 +109,7 @@ static const struct ptw_ops xlate_ops = {
  * leaf, a size the owner reads in smaps (AnonHugePages) anyway; a large
  * folio under PTEs (folio order, physical contiguity) is not told.
  */
-static void xlate_user_view(struct ptwalk_xlate *x)
+static void xlate_user_view(struct ptwalk_xlate *x, u32 fields)
 {
 	struct ptwalk_page *pg = &x->page;
 	int i;
@@ -103,10 +120,14 @@ static void xlate_user_view(struct ptwalk_xlate *x)
 	x->swap_offset = 0;
 	x->valid &= ~(PTWALK_XV_PFN | PTWALK_XV_SWAP);
 	for (i = 0; i < PTWALK_NR_LEVELS; i++) {
+		if (!(fields & PTWALK_XF_LEVELS) && i != x->leaf_level)
+			continue;
 		x->levels[i].entry = ptw_user_entry(x->levels[i].entry,
 						    i == x->leaf_level && !x->present);
 		x->levels[i].entry_phys = 0;
 	}
+	if (!(fields & PTWALK_XF_PAGE))
+		return;
 	*pg = (struct ptwalk_page) {
 		.flags = pg->flags & BIT_ULL(PTWALK_PF_ANON),
 		.mapcount = min(pg->mapcount, 2),
@@ -115,21 +136,41 @@ static void xlate_user_view(struct ptwalk_xlate *x)
 }
 
 /*
- * Fill @x for @va of the target; errors land in x->error alone.  @admin:
- * the caller may see everything (ptw_may_inspect()), else pagemap's view.
+ * Fill the parts of @x that @fields (PTWALK_XF_*, 0 for all) names, for
+ * @va of the target; errors land in x->error alone.  What @fields leaves
+ * out is not written.  @admin: the caller may see everything
+ * (ptw_may_inspect()), else pagemap's view.
  */
-void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin)
+void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin,
+		   u32 fields)
 {
 	struct xlate_visit v = { .x = x };
+	unsigned int i;
 	int ret;
 
-	memset(x, 0, sizeof(*x));
+	if (!fields)
+		fields = PTWALK_XF_ALL;
+	if (fields & PTWALK_XF_VMA_NAME)
+		fields |= PTWALK_XF_VMA;
+	v.fields = fields | PTWALK_XF_LEAF;
+	/* the head only: the parts asked for are written whole below */
+	memset(x, 0, offsetof(struct ptwalk_xlate, levels));
 	x->va = va;
 	x->kind = PTWALK_KIND_UNMAPPED;
 	ret = ptw_check_user_addr(va);
 	if (!ret)
-		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops, &v);
+		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops[!!(fields & PTWALK_XF_PAGE)]
+							   [!!(fields & PTWALK_XF_LEVELS)], &v);
 	x->error = ret < 0 ? ret : 0;
+	/* levels the walk did not reach read as unused, as does an absent VMA or page */
+	for (i = 0; i < PTWALK_NR_LEVELS; i++)
+		if (!(v.levels_set & BIT(i)) &&
+		    ((fields & PTWALK_XF_LEVELS) || i == x->leaf_level))
+			x->levels[i] = (struct ptwalk_level) {};
+	if ((fields & PTWALK_XF_VMA) && !(x->valid & PTWALK_XV_VMA))
+		memset(&x->vma, 0, sizeof(x->vma));
+	if ((fields & PTWALK_XF_PAGE) && !(x->valid & PTWALK_XV_PAGE))
+		x->page = (struct ptwalk_page) {};
 	if (!admin)
-		xlate_user_view(x);
+		xlate_user_view(x, fields);
 }

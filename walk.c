@@ -13,6 +13,9 @@
 
 #define BIT_IF(cond, bit)	((cond) ? 1ULL << (bit) : 0)
 
+/* a compact record's pfn and flags fields */
+static_assert(__PHYSICAL_MASK_SHIFT - PAGE_SHIFT <= 40 && PTWALK_NR_ENTRY_FLAGS <= 19);
+
 static u64 entry_cats(const struct ptw_entry *e, u64 flags)
 {
 	bool file = e->vma->vm_file;
@@ -58,6 +61,34 @@ static void record_user_view(struct ptwalk_record *r)
 	r->entry = ptw_user_entry(r->entry, !r->present);
 }
 
+/*
+ * Append @r to the buffer, or grow the last extent or range by it; 1 when
+ * the buffer is full (the walk resumes at v->pos).  A compact record
+ * keeps the level and kind in the low bits of its (page-aligned) va.
+ */
+static int put_record(struct ptw_records *v, const struct ptwalk_record *r)
+{
+	if (v->compact) {
+		if (v->n == v->cap)
+			return 1;
+		v->cbuf[v->n++] = (struct ptwalk_record_compact) {
+			.va = r->va | (u64)r->level << 5 | r->kind,
+			.pfn_flags = r->pfn | r->flags << 40 |
+				     (r->cats & BIT_ULL(PTWALK_CAT_SOFT_DIRTY) ?
+				      PTWALK_RC_SOFT_DIRTY : 0),
+		};
+		return 0;
+	}
+	if ((v->extents || v->ranges) && v->n && extends(v, &v->buf[v->n - 1], r)) {
+		v->buf[v->n - 1].length += r->length;
+		return 0;
+	}
+	if (v->n == v->cap)
+		return 1;
+	v->buf[v->n++] = *r;
+	return 0;
+}
+
 static int records_entry(void *priv, const struct ptw_entry *e)
 {
 	struct ptw_records *v = priv;
@@ -84,7 +115,13 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	}
 	flags = ptw_entry_flags(e);
 	cats = entry_cats(e, flags);
-	if ((cats & v->match_all) != v->match_all || (cats & v->match_none)) {
+	/* for records_ptes(): what the next PTE with the same bits will get */
+	v->fast_flags = flags;
+	v->fast_cats = cats;
+	v->fast_match = (cats & v->match_all) == v->match_all && !(cats & v->match_none);
+	v->fast_cflags = flags << 40 |
+			 (cats & BIT_ULL(PTWALK_CAT_SOFT_DIRTY) ? PTWALK_RC_SOFT_DIRTY : 0);
+	if (!v->fast_match) {
 		v->pos = end;
 		return 0;
 	}
@@ -104,14 +141,98 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 		r.pfn = e->pfn + ((start - e->start) >> PAGE_SHIFT);
 	if (!v->show_pfns)
 		record_user_view(&r);
-	if ((v->extents || v->ranges) && v->n && extends(v, &v->buf[v->n - 1], &r)) {
-		v->buf[v->n - 1].length += r.length;
-	} else {
-		if (v->n == v->cap)
-			return 1;	/* full: resume at v->pos */
-		v->buf[v->n++] = r;
-	}
+	if (put_record(v, &r))
+		return 1;	/* full: resume at v->pos */
 	v->pos = end;
+	return 0;
+}
+
+/*
+ * A PTE table at once, for walks without holes.  Neighbouring PTEs mostly
+ * differ in their frame alone: a normal present leaf's flags, categories
+ * and filter verdict depend only on its other bits and its VMA, so they
+ * are decoded once per run of equal bits (v->fast_*), and every other
+ * entry goes through records_entry() as the walker would give it.
+ */
+static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
+			unsigned long addr, unsigned long end)
+{
+	unsigned long page, start, stop, pfn;
+	struct ptw_records *v = priv;
+	struct ptwalk_record *last;
+	struct ptw_entry e;
+	pte_t pte;
+	u64 key;
+	int ret;
+
+	for (; addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
+		pte = ptep_get(ptep);
+		if (pte_none(pte)) {
+			unsigned int n = ((end - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
+			unsigned int skip = ptw_count_empty(ptep, n);
+
+			if (skip == n)
+				break;
+			ptep += skip;
+			addr = (addr & PAGE_MASK) + skip * PAGE_SIZE;
+			pte = ptep_get(ptep);
+		}
+		key = pte_val(pte) & ~PTE_PFN_MASK;
+		if (key != v->fast_key || vma != v->fast_vma) {
+			ptw_pte_entry(vma, ptep, pte, addr, &e);
+			ret = records_entry(v, &e);
+			if (ret)
+				return ret;
+			/* a present leaf's key is never 0: _PAGE_PRESENT or _PAGE_PROTNONE */
+			v->fast_key = e.type == PTW_LEAF && e.kind == PTWALK_KIND_NORMAL ? key : 0;
+			v->fast_vma = vma;
+			continue;
+		}
+		/* the bulk of a dense range: straight into the buffer */
+		page = addr & PAGE_MASK;
+		start = max(page, v->pos);
+		stop = min(page + PAGE_SIZE, v->end);
+		if (!v->fast_match) {
+			v->pos = stop;
+			continue;
+		}
+		pfn = v->show_pfns ? pte_pfn(pte) : 0;
+		last = v->n ? &v->buf[v->n - 1] : NULL;
+		if (v->compact) {
+			if (v->n == v->cap)
+				return 1;
+			v->cbuf[v->n++] = (struct ptwalk_record_compact) {
+				.va = start | PTWALK_LEVEL_PTE << 5 | PTWALK_KIND_NORMAL,
+				.pfn_flags = pfn | v->fast_cflags,
+			};
+		} else if (last && (v->extents || v->ranges) &&
+			   last->va + last->length == start && last->flags == v->fast_flags &&
+			   last->cats == v->fast_cats && last->vma_start == vma->vm_start &&
+			   last->kind == PTWALK_KIND_NORMAL && last->level == PTWALK_LEVEL_PTE &&
+			   (v->ranges || !v->show_pfns ||
+			    last->pfn + (last->length >> PAGE_SHIFT) == pfn)) {
+			last->length += stop - start;	/* as extends() */
+		} else {
+			if (v->n == v->cap)
+				return 1;
+			v->buf[v->n++] = (struct ptwalk_record) {
+				.va = start,
+				.length = stop - start,
+				.pfn = pfn,
+				/* record_user_view() of a present leaf */
+				.entry = v->show_pfns ? pte_val(pte) :
+					 ptw_user_entry(pte_val(pte), false),
+				.flags = v->fast_flags,
+				.cats = v->fast_cats,
+				.vma_start = vma->vm_start,
+				.page_size_shift = PAGE_SHIFT,
+				.kind = PTWALK_KIND_NORMAL,
+				.level = PTWALK_LEVEL_PTE,
+				.present = true,
+			};
+		}
+		v->pos = stop;
+	}
 	return 0;
 }
 
@@ -123,15 +244,19 @@ static int records_gap(void *priv, unsigned long start, unsigned long end)
 	return 0;
 }
 
+/* records_entry() has nothing to do with tables: not called for them */
 static const struct ptw_ops records_ops = {
 	.gap = records_gap,
 	.entry = records_entry,
+	.ptes = records_ptes,
 	.skip_empty_ptes = true,
+	.leaves_only = true,
 };
 
 static const struct ptw_ops records_holes_ops = {
 	.gap = records_gap,
 	.entry = records_entry,
+	.leaves_only = true,
 };
 
 /*
@@ -155,6 +280,9 @@ int ptw_walk_records(struct mm_struct *mm, struct ptw_records *v)
 	if (ret)
 		return ret;
 	for (;;) {
+		/* a VMA seen under an earlier hold of the lock may be gone */
+		v->fast_key = 0;
+		v->fast_vma = NULL;
 		ret = ptw_walk_bounded(mm, v->pos, v->end, ops, v, &b);
 		if (ret != PTW_YIELD)
 			break;

@@ -4,17 +4,27 @@
  * the same guest run, both sides warmed.  Prints pages/s and the ratio
  * ptwalk time / pagemap time per case; a ratio below 1 means ptwalk is
  * faster.  Not a test: nothing here passes or fails.
+ *
+ * Each case ends in one line "(x) NAME ratio_vs_pagemap=R spread=S": after
+ * a warm-up of both, REPS rounds each time pagemap, then ptwalk; R is the
+ * best ptwalk time over the best pagemap time, S the range of the rounds'
+ * own ratios (largest - smallest) over R.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/perf_event.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/ptwalk.h>
@@ -23,11 +33,14 @@
 #define SZ_2M	(2UL << 20)
 #define SZ_1G	(1UL << 30)
 #define CHUNK	65536		/* entries per pread / records per WALK */
-#define NADDR	10000
+#define NADDR	20000		/* random addresses for (d) and (e) */
+#define SINGLE_LEN	(256UL << 20)	/* ...within the first 256 MiB */
+#define REPS	5
 
 static int dev, pagemap;
 static uint64_t pm_buf[CHUNK];
 static struct ptwalk_record rec_buf[CHUNK];
+static struct ptwalk_record_compact crec_buf[CHUNK];
 
 static double now(void)
 {
@@ -67,6 +80,11 @@ static unsigned long walk_range(uintptr_t start, uintptr_t end, unsigned int mod
 			.records = (uintptr_t)rec_buf, .count = CHUNK,
 		};
 
+		if (mode == PTWALK_WALK_COMPACT) {
+			req.record_size = sizeof(crec_buf[0]);
+			req.records = (uintptr_t)crec_buf;
+		}
+
 		if (ioctl(dev, PTWALK_IOC_WALK, &req))
 			die("WALK");
 		records += req.count;
@@ -79,8 +97,9 @@ static unsigned long walk_range(uintptr_t start, uintptr_t end, unsigned int mod
 struct job {
 	void (*fn)(struct job *j);
 	uintptr_t start, end;
-	unsigned int mode;
+	unsigned int mode;	/* WALK mode, or TRANSLATE fields */
 	unsigned long result;
+	pid_t pid;		/* TRANSLATE target; 0: ourselves */
 };
 
 #define MEMORY	"/sys/kernel/debug/ptwalk/memory"
@@ -102,20 +121,64 @@ static long call_memory(struct job *j)
 	return peak;
 }
 
-/* Best of three runs, after one warm-up run. */
-static double best_of(struct job *j)
+static double timed(struct job *j)
 {
-	double best = 1e9, t0, t;
+	double t0 = now();
+
+	j->fn(j);
+	return now() - t0;
+}
+
+/*
+ * ptwalk's @pw against pagemap's @pm, interleaved; prints the case's line
+ * and returns the best ptwalk time (and the best pagemap one in *@pm_best).
+ */
+static double compare(const char *tag, const char *name, struct job *pm, struct job *pw,
+		      double *pm_best)
+{
+	double bp = 1e9, bw = 1e9, rmin = 1e9, rmax = 0, tp, tw;
 	int rep;
 
-	for (rep = 0; rep < 4; rep++) {
-		t0 = now();
-		j->fn(j);
-		t = now() - t0;
-		if (rep && t < best)
-			best = t;
+	pm->fn(pm);
+	pw->fn(pw);
+	for (rep = 0; rep < REPS; rep++) {
+		tp = timed(pm);
+		tw = timed(pw);
+		bp = tp < bp ? tp : bp;
+		bw = tw < bw ? tw : bw;
+		rmin = tw / tp < rmin ? tw / tp : rmin;
+		rmax = tw / tp > rmax ? tw / tp : rmax;
 	}
-	return best;
+	printf("%s %s ratio_vs_pagemap=%.3f spread=%.3f\n", tag, name, bw / bp,
+	       (rmax - rmin) / (bw / bp));
+	if (pm_best)
+		*pm_best = bp;
+	return bw;
+}
+
+/*
+ * Instructions (user and kernel) of one run of @j, where the guest has a
+ * PMU; -1 where it has none (TCG emulates none).
+ */
+static long long insns(struct job *j)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE, .size = sizeof(a),
+		.config = PERF_COUNT_HW_INSTRUCTIONS, .disabled = 1, .exclude_hv = 1,
+	};
+	long long n = -1;
+	int fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+
+	if (fd < 0)
+		return -1;
+	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	j->fn(j);
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		n = -1;
+	close(fd);
+	return n;
 }
 
 static void pagemap_job(struct job *j)
@@ -128,21 +191,30 @@ static void walk_job(struct job *j)
 	j->result = walk_range(j->start, j->end, j->mode);
 }
 
-static void range_case(const char *name, uintptr_t start, uintptr_t end)
+static void range_case(const char *tag, uintptr_t start, uintptr_t end, bool compact)
 {
 	unsigned long pages = (end - start) / SZ_4K;
 	struct job pmj = { pagemap_job, start, end };
 	struct job recj = { walk_job, start, end, PTWALK_WALK_RECORDS };
 	struct job extj = { walk_job, start, end, PTWALK_WALK_EXTENTS };
-	double pm = best_of(&pmj), rec = best_of(&recj), ext = best_of(&extj);
+	struct job cj = { walk_job, start, end, PTWALK_WALK_COMPACT };
+	double pm, rec, ext, com = 0;
 
-	printf("%s %lu pages: pagemap %.4fs (%.0f pages/s), records %.4fs (%.0f pages/s, "
-	       "%lu records), extents %.4fs (%.0f pages/s, %lu extents)\n", name, pages, pm,
-	       pages / pm, rec, pages / rec, recj.result, ext, pages / ext, extj.result);
-	printf("%s kernel memory per call (module's ioctl buffers, peak): records %ld bytes, "
-	       "extents %ld bytes\n", name, call_memory(&recj), call_memory(&extj));
-	printf("%s records ratio_vs_pagemap=%.3f\n", name, rec / pm);
-	printf("%s extents ratio_vs_pagemap=%.3f\n", name, ext / pm);
+	rec = compare(tag, "records", &pmj, &recj, &pm);
+	ext = compare(tag, "extents", &pmj, &extj, NULL);
+	if (compact)
+		com = compare(tag, "compact", &pmj, &cj, NULL);
+	printf("%s %lu pages: pagemap %.4fs (%.1f ns a page), records %.4fs (%.1f ns, "
+	       "%lu records), extents %.4fs (%.1f ns, %lu extents)", tag, pages, pm,
+	       pm / pages * 1e9, rec, rec / pages * 1e9, recj.result, ext, ext / pages * 1e9,
+	       extj.result);
+	if (compact)
+		printf(", compact %.4fs (%.1f ns, %lu records)", com, com / pages * 1e9, cj.result);
+	printf("\n%s kernel memory per call (module's ioctl buffers, peak): records %ld bytes, "
+	       "extents %ld bytes", tag, call_memory(&recj), call_memory(&extj));
+	if (compact)
+		printf(", compact %ld bytes", call_memory(&cj));
+	printf("\n");
 }
 
 static char *map(size_t len, int prot, int extra)
@@ -176,12 +248,12 @@ static void pagemap_each_job(struct job *j)
 			die("pread");
 }
 
-static void translate(unsigned int first, unsigned int count)
+static void translate(pid_t pid, unsigned int first, unsigned int count, unsigned int fields)
 {
 	struct ptwalk_translate req = {
-		.size = sizeof(req), .pid = getpid(), .count = count,
+		.size = sizeof(req), .pid = pid ? pid : getpid(), .count = count,
 		.xlate_size = sizeof(xs[0]), .addrs = (uintptr_t)&addrs[first],
-		.results = (uintptr_t)&xs[first],
+		.results = (uintptr_t)&xs[first], .fields = fields,
 	};
 
 	if (ioctl(dev, PTWALK_IOC_TRANSLATE, &req))
@@ -193,12 +265,12 @@ static void translate_each_job(struct job *j)
 	unsigned int i;
 
 	for (i = 0; i < NADDR; i++)
-		translate(i, 1);
+		translate(j->pid, i, 1, j->mode);
 }
 
 static void translate_batch_job(struct job *j)
 {
-	translate(0, NADDR);
+	translate(j->pid, 0, NADDR, j->mode);
 }
 
 /* The floor under (d): an ioctl that walks nothing. */
@@ -212,28 +284,147 @@ static void get_info_job(struct job *j)
 			die("GET_INFO");
 }
 
-static void single_cases(char *p, size_t len)
+/* The floor of any call: a system call that does nothing. */
+static void getppid_job(struct job *j)
 {
-	struct job pmj = { pagemap_each_job }, onej = { translate_each_job };
-	struct job batchj = { translate_batch_job }, infoj = { get_info_job };
-	unsigned int seed = 42, i;
-	double pm, one, batch, info;
+	unsigned int i;
 
 	for (i = 0; i < NADDR; i++)
-		addrs[i] = (uintptr_t)p + (rand_r(&seed) % (len / SZ_4K)) * SZ_4K;
-	pm = best_of(&pmj);
-	one = best_of(&onej);
-	batch = best_of(&batchj);
-	info = best_of(&infoj);
-	printf("(d)/(e) %u random addresses: pagemap one-entry preads %.4fs (%.1f us each), "
-	       "one TRANSLATE each %.4fs (%.1f us), one batch %.4fs (%.2f us per address)\n",
-	       NADDR, pm, pm / NADDR * 1e6, one, one / NADDR * 1e6, batch, batch / NADDR * 1e6);
+		syscall(SYS_getppid);
+}
+
+/* ...and under that: an ioctl number the module refuses at once (ENOTTY). */
+static void enotty_job(struct job *j)
+{
+	struct ptwalk_info info = { .size = sizeof(info) };
+	unsigned int i;
+
+	for (i = 0; i < NADDR; i++)
+		if (ioctl(dev, _IOWR(PTWALK_IOC_MAGIC, 0x7f, struct ptwalk_info), &info) != -1)
+			die("ioctl 0x7f");
+}
+
+/* TRANSLATE of a kernel address: copy in, target, policy, copy out; no walk */
+static uint64_t kaddr = 0xffffffff81000000ULL;
+
+static void translate_kernel_job(struct job *j)
+{
+	struct ptwalk_translate req = {
+		.size = sizeof(req), .pid = getpid(), .count = 1, .xlate_size = sizeof(xs[0]),
+		.addrs = (uintptr_t)&kaddr, .results = (uintptr_t)&xs[0],
+		.fields = PTWALK_XF_LEAF,
+	};
+	unsigned int i;
+
+	for (i = 0; i < NADDR; i++)
+		if (ioctl(dev, PTWALK_IOC_TRANSLATE, &req) || xs[0].error != -EFAULT)
+			die("TRANSLATE kernel address");
+}
+
+static struct job *pm_each;	/* (d)'s pagemap job, timed beside each per-call line */
+
+/*
+ * One part of (d)'s cost, interleaved with pagemap as compare() does (the
+ * machine's load moves both alike): its ratio, and the time that ratio
+ * gives of pagemap's best.
+ */
+static void per_call(const char *what, struct job *j)
+{
+	double bp = 1e9, bw = 1e9, tp, tw;
+	long long n = insns(j);
+	int rep;
+
+	pm_each->fn(pm_each);
+	j->fn(j);
+	for (rep = 0; rep < REPS; rep++) {
+		tp = timed(pm_each);
+		tw = timed(j);
+		bp = tp < bp ? tp : bp;
+		bw = tw < bw ? tw : bw;
+	}
+	printf("%s %-44s %6.3f us (%.3f of a pagemap pread)",
+	       j->fn == translate_batch_job ? "(e) per address:" : "(d) per call:", what,
+	       bw / NADDR * 1e6, bw / bp);
+	if (n >= 0)
+		printf(", %lld instructions", n / NADDR);
+	printf("\n");
+}
+
+static void b_parts(struct job *b)
+{
+	b->mode = PTWALK_XF_LEAF;
+	per_call("leaf only", b);
+	b->mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS;
+	per_call("  + every level", b);
+	b->mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS | PTWALK_XF_VMA;
+	per_call("  + the VMA, no name", b);
+	b->mode = PTWALK_XF_ALL & ~PTWALK_XF_PAGE;
+	per_call("  + its name (all but the page)", b);
+	b->mode = PTWALK_XF_ALL;
+	per_call("  + the page (the full answer)", b);
+}
+
+static void single_cases(char *p)
+{
+	struct job pmj = { pagemap_each_job };
+	struct job full = { translate_each_job }, lean = { translate_each_job };
+	struct job batch = { translate_batch_job }, lean_batch = { translate_batch_job };
+	struct job j = { translate_each_job };
+	struct job enotty = { enotty_job }, info = { get_info_job }, sys = { getppid_job };
+	struct job kern = { translate_kernel_job };
+	unsigned int seed = 42, i;
+	double pm, one, onel, b, bl;
+	pid_t child;
+
+	for (i = 0; i < NADDR; i++)
+		addrs[i] = (uintptr_t)p + (rand_r(&seed) % (SINGLE_LEN / SZ_4K)) * SZ_4K;
+	lean.mode = PTWALK_XF_LEAF;
+	lean_batch.mode = PTWALK_XF_LEAF;
+	one = compare("(d)", "single", &pmj, &full, &pm);
+	pm_each = &pmj;
+	onel = compare("(d)", "single_lean", &pmj, &lean, NULL);
+	b = compare("(e)", "batch", &pmj, &batch, NULL);
+	bl = compare("(e)", "batch_lean", &pmj, &lean_batch, NULL);
+	printf("(d)/(e) %u random addresses in 256 MiB: pagemap one-entry preads %.2f us each, "
+	       "one TRANSLATE each %.3f us (lean %.3f), one batch %.3f us per address "
+	       "(lean %.3f)\n", NADDR, pm / NADDR * 1e6, one / NADDR * 1e6, onel / NADDR * 1e6,
+	       b / NADDR * 1e6, bl / NADDR * 1e6);
 	printf("(d)/(e) kernel memory per call (module's ioctl buffers, peak): single %ld bytes, "
-	       "batch %ld bytes\n", call_memory(&onej), call_memory(&batchj));
-	printf("(d) for scale: an empty ioctl (GET_INFO) %.1f us, %.3f of a pagemap pread\n",
-	       info / NADDR * 1e6, info / pm);
-	printf("(d) single ratio_vs_pagemap=%.3f\n", one / pm);
-	printf("(e) batch ratio_vs_pagemap=%.3f\n", batch / pm);
+	       "batch %ld bytes\n", call_memory(&full), call_memory(&batch));
+	/* where a call's time goes: each line adds one part to the one above */
+	per_call("getppid() (a system call, no file)", &sys);
+	per_call("empty ioctl (unknown number: ENOTTY)", &enotty);
+	per_call("GET_INFO (copy in, policy, copy out)", &info);
+	per_call("TRANSLATE, kernel address (no lock, no walk)", &kern);
+	j.mode = PTWALK_XF_LEAF;
+	per_call("TRANSLATE leaf only (lock, walk)", &j);
+	j.mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS;
+	per_call("  + every level", &j);
+	j.mode = PTWALK_XF_LEAF | PTWALK_XF_LEVELS | PTWALK_XF_VMA;
+	per_call("  + the VMA, no name", &j);
+	j.mode = PTWALK_XF_ALL & ~PTWALK_XF_PAGE;
+	per_call("  + its name (all but the page)", &j);
+	j.mode = PTWALK_XF_ALL;
+	per_call("  + the page (the full answer)", &j);
+	j.mode = PTWALK_XF_ALL & ~PTWALK_XF_VMA_NAME;
+	per_call("full answer but the VMA name", &j);
+	/* another process: pid -> task -> mm with references (a forked copy) */
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	/* the same parts in one batch: what an address costs past the call */
+	b_parts(&batch);
+	j.pid = child;
+	j.mode = PTWALK_XF_LEAF;
+	per_call("TRANSLATE leaf only, another process", &j);
+	j.mode = PTWALK_XF_ALL;
+	per_call("TRANSLATE full, another process", &j);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 }
 
 static int fault_trace(unsigned int op, pid_t pid)
@@ -404,9 +595,9 @@ int main(int argc, char **argv)
 	madvise(p, len, MADV_NOHUGEPAGE);
 	touch(p, len);
 	if (strchr(cases, 'a'))
-		range_case("(a)", (uintptr_t)p, (uintptr_t)p + len);
+		range_case("(a)", (uintptr_t)p, (uintptr_t)p + len, true);
 	if (strchr(cases, 'd') || strchr(cases, 'e'))
-		single_cases(p, len);
+		single_cases(p);
 	munmap(p, len);
 	if (!strchr(cases, 'b'))
 		goto sparse;
@@ -414,7 +605,7 @@ int main(int argc, char **argv)
 	p = map(len, PROT_READ | PROT_WRITE, 0);
 	madvise(p, len, MADV_HUGEPAGE);
 	touch(p, len);
-	range_case("(b)", (uintptr_t)p, (uintptr_t)p + len);
+	range_case("(b)", (uintptr_t)p, (uintptr_t)p + len, false);
 	munmap(p, len);
 
 sparse:
@@ -427,7 +618,7 @@ sparse:
 		p[(rand_r(&seed) % (len / SZ_4K)) * SZ_4K] = 1;
 	if (mprotect(p, len, PROT_NONE))
 		die("mprotect");
-	range_case("(c)", (uintptr_t)p, (uintptr_t)p + len);
+	range_case("(c)", (uintptr_t)p, (uintptr_t)p + len, false);
 	munmap(p, len);
 
 trace:

@@ -748,17 +748,23 @@ static int field_verdict(int op, const void *req, bool unpriv)
 
 	switch (op) {
 	case OP_TRANSLATE:
-		if (tr->flags || !tr->count || tr->xlate_size < PTWALK_XLATE_SIZE_VER0 ||
-		    tr->xlate_size > PG)
+		if (tr->flags || tr->pad || (tr->fields & ~PTWALK_XF_ALL) || !tr->count ||
+		    tr->xlate_size < PTWALK_XLATE_SIZE_VER0 || tr->xlate_size > PG)
 			return EINVAL;
 		if (tr->count > PTWALK_MAX_BATCH)
 			return E2BIG;
 		return tr->pid <= 0 ? EINVAL : -1;
 	case OP_WALK:
-		if ((w->flags & ~PTWALK_WALK_HOLES) || w->mode > PTWALK_WALK_RANGES || !w->count ||
-		    w->record_size < PTWALK_RECORD_SIZE_VER0 || w->record_size > PG ||
-		    w->start >= w->end || w->end > user_va_end ||
+		if ((w->flags & ~PTWALK_WALK_HOLES) || w->mode > PTWALK_WALK_COMPACT || !w->count ||
+		    w->record_size < (w->mode == PTWALK_WALK_COMPACT ?
+				      PTWALK_RECORD_COMPACT_SIZE_VER0 : PTWALK_RECORD_SIZE_VER0) ||
+		    w->record_size > PG || w->start >= w->end || w->end > user_va_end ||
 		    (w->match_all | w->match_none) >> PTWALK_NR_CATS)
+			return EINVAL;
+		/* compact records: whole pages, no holes */
+		if (w->mode == PTWALK_WALK_COMPACT &&
+		    (((w->start | w->end) & (PG - 1)) || (w->flags & PTWALK_WALK_HOLES) ||
+		     (w->match_all & (1ULL << PTWALK_CAT_NONE))))
 			return EINVAL;
 		return w->pid <= 0 ? EINVAL : -1;
 	case OP_MAPS:
@@ -900,6 +906,8 @@ static void fuzz_ioctl(struct fuzz *f, int op)
 		b.tr.count = count = pick_count();
 		b.tr.xlate_size = elem = pick_elem(PTWALK_XLATE_SIZE_VER0, sizeof(struct ptwalk_xlate));
 		b.tr.flags = one_in(8) ? pick_bits(32) : 0;
+		b.tr.fields = one_in(3) ? pick_bits(6) : 0;
+		b.tr.pad = one_in(12) ? (uint32_t)rnd() : 0;
 		fill_addrs(count);
 		if (ik == P_ALIAS)
 			ik = P_GOOD;
@@ -911,8 +919,19 @@ static void fuzz_ioctl(struct fuzz *f, int op)
 	case OP_WALK:
 		b.w.pid = pick_pid();
 		fill_range(&b.w.start, &b.w.end);
-		b.w.mode = one_in(10) ? (uint32_t)rnd() : below(4);
-		b.w.record_size = elem = pick_elem(PTWALK_RECORD_SIZE_VER0, sizeof(struct ptwalk_record));
+		b.w.mode = one_in(10) ? (uint32_t)rnd() : below(5);
+		if (b.w.mode == PTWALK_WALK_COMPACT) {
+			b.w.record_size = elem = pick_elem(PTWALK_RECORD_COMPACT_SIZE_VER0,
+							   sizeof(struct ptwalk_record_compact));
+			/* whole pages more often than not */
+			if (!one_in(4)) {
+				b.w.start &= ~(uint64_t)(PG - 1);
+				b.w.end &= ~(uint64_t)(PG - 1);
+			}
+		} else {
+			b.w.record_size = elem = pick_elem(PTWALK_RECORD_SIZE_VER0,
+							   sizeof(struct ptwalk_record));
+		}
 		b.w.count = count = pick_count();
 		b.w.flags = one_in(3) ? PTWALK_WALK_HOLES : pick_bits(2);
 		b.w.match_all = pick_bits(PTWALK_NR_CATS + 1);
@@ -1049,7 +1068,18 @@ static void fuzz_ioctl(struct fuzz *f, int op)
 			break;
 		if (w->count > count || w->next < b.w.start || w->next > b.w.end)
 			invariant(f, op, "WALK count/next out of range", A.arg, size);
-		if (canary && elem >= sizeof(struct ptwalk_record))
+		if (canary && b.w.mode == PTWALK_WALK_COMPACT &&
+		    elem >= sizeof(struct ptwalk_record_compact))
+			for (uint32_t i = 0; i < w->count && i < 64; i++) {
+				const struct ptwalk_record_compact *c =
+					(void *)(A.big_out + (size_t)i * elem);
+				uint64_t va = PTWALK_RC_VA(c->va);
+
+				if (va < b.w.start || va >= b.w.end || (c->va & 0xf00))
+					invariant(f, op, "compact WALK record outside [start, end)",
+						  c, sizeof(*c));
+			}
+		else if (canary && elem >= sizeof(struct ptwalk_record))
 			for (uint32_t i = 0; i < w->count && i < 64; i++) {
 				const struct ptwalk_record *r = (void *)(A.big_out + (size_t)i * elem);
 

@@ -51,6 +51,25 @@ int ptw_open(void)
 	return open(PTWALK_DEVICE, O_RDWR | O_CLOEXEC);
 }
 
+int ptw_xlate_fields(int fd, pid_t pid, const uint64_t *va, unsigned int n,
+		     unsigned int fields, struct ptwalk_xlate *x, unsigned int *done)
+{
+	struct ptwalk_translate req = {
+		.size = sizeof(req),
+		.pid = pid,
+		.count = n,
+		.xlate_size = sizeof(*x),
+		.addrs = (uintptr_t)va,
+		.results = (uintptr_t)x,
+		.fields = fields,
+	};
+	int ret = ioctl(fd, PTWALK_IOC_TRANSLATE, &req) ? -errno : 0;
+
+	if (done)
+		*done = req.done;
+	return ret;
+}
+
 int ptw_xlate_many(int fd, pid_t pid, const uint64_t *va, unsigned int n,
 		   struct ptwalk_xlate *x, unsigned int *done)
 {

@@ -47,6 +47,9 @@ int ptw_open(void);
 int ptw_xlate(int fd, pid_t pid, uintptr_t va, struct ptwalk_xlate *x);
 int ptw_xlate_many(int fd, pid_t pid, const uint64_t *va, unsigned int n,
 		   struct ptwalk_xlate *x, unsigned int *done);
+/* with ptwalk_translate.fields (PTWALK_XF_*, 0: all) */
+int ptw_xlate_fields(int fd, pid_t pid, const uint64_t *va, unsigned int n,
+		     unsigned int fields, struct ptwalk_xlate *x, unsigned int *done);
 int ptw_info(int fd, struct ptwalk_info *info);
 /* leaf entry's decoded flags */
 uint64_t leaf_flags(const struct ptwalk_xlate *x);

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -1295,6 +1296,282 @@ TEST_F(ptw, pfnmap_devmem_and_vvar)
 	EXPECT_LT(0, present) TH_LOG("no [vvar] page present after clock_gettime()");
 }
 
+/* Every byte of @p..@p+@len still @c: a part of the answer not written. */
+static bool untouched(const void *p, size_t len, int c)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != (unsigned char)c)
+			return false;
+	return true;
+}
+
+/*
+ * One answer with @fields against the full answer @full (read just
+ * before): the parts asked for equal, the others not written.  0 or why.
+ */
+static const char *fields_differ(const struct ptwalk_xlate *full, const struct ptwalk_xlate *x,
+				 unsigned int fields)
+{
+	unsigned int valid = full->valid, l = full->leaf_level, i;
+
+	if (fields & PTWALK_XF_VMA_NAME)
+		fields |= PTWALK_XF_VMA;
+	if (!(fields & PTWALK_XF_VMA))
+		valid &= ~PTWALK_XV_VMA;
+	if (!(fields & PTWALK_XF_PAGE))
+		valid &= ~PTWALK_XV_PAGE;
+	if (x->va != full->va || x->error != full->error || x->valid != valid ||
+	    x->present != full->present || x->kind != full->kind || x->leaf_level != l ||
+	    x->page_size != full->page_size || x->pfn != full->pfn || x->phys != full->phys ||
+	    x->swap_type != full->swap_type || x->swap_offset != full->swap_offset ||
+	    !untouched(x->pad, sizeof(x->pad), 0))
+		return "head";
+	for (i = 0; i < PTWALK_NR_LEVELS; i++) {
+		bool asked = (fields & PTWALK_XF_LEVELS) || i == l;
+
+		if (asked && memcmp(&x->levels[i], &full->levels[i], sizeof(x->levels[i])))
+			return "level asked for";
+		if (!asked && !untouched(&x->levels[i], sizeof(x->levels[i]), 0xa5))
+			return "level written, not asked for";
+	}
+	if (!(fields & PTWALK_XF_VMA)) {
+		if (!untouched(&x->vma, sizeof(x->vma), 0xa5))
+			return "vma written";
+	} else if (memcmp(&x->vma, &full->vma, offsetof(struct ptwalk_vma, name))) {
+		return "vma";
+	} else if (fields & PTWALK_XF_VMA_NAME) {
+		if (memcmp(x->vma.name, full->vma.name, sizeof(x->vma.name)))
+			return "vma name";
+	} else if (!untouched(x->vma.name, sizeof(x->vma.name), 0xa5)) {
+		return "vma name written";
+	}
+	if (!(fields & PTWALK_XF_PAGE))
+		return untouched(&x->page, sizeof(x->page), 0xa5) ? NULL : "page written";
+	return memcmp(&x->page, &full->page, sizeof(x->page)) ? "page" : NULL;
+}
+
+/*
+ * TRANSLATE's fields: each mask gives exactly its parts of the full answer,
+ * writes nothing else, and agrees with pagemap; one by one and batched.
+ */
+TEST_F(ptw, translate_fields)
+{
+	static const unsigned int masks[] = {
+		PTWALK_XF_LEAF, PTWALK_XF_LEVELS, PTWALK_XF_LEAF | PTWALK_XF_VMA,
+		PTWALK_XF_VMA_NAME, PTWALK_XF_PAGE, PTWALK_XF_ALL & ~PTWALK_XF_VMA_NAME,
+		PTWALK_XF_ALL & ~PTWALK_XF_PAGE, PTWALK_XF_ALL,
+	};
+	static struct ptwalk_xlate batch[64], one[64];
+	const char *path = "/tmp/ptw_fields";
+	char *p = mmap_aligned(NPAGES * SZ_4K, SZ_2M, 0);
+	char *t = have_thp() ? thp_region(true) : NULL;
+	uint64_t va[64], pm;
+	struct ptwalk_xlate full, x;
+	struct ptwalk_translate req;
+	unsigned int n = 0, i, m, done, tries;
+	int ffd = make_file(path, SZ_4K);
+	char *f;
+	const char *why;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_LE(0, ffd);
+	f = mmap(NULL, SZ_4K, PROT_READ, MAP_SHARED, ffd, 0);
+	ASSERT_NE(MAP_FAILED, f);
+	ASSERT_EQ(0, thp_advise(p, NPAGES * SZ_4K, MADV_NOHUGEPAGE));
+	for (i = 0; i < NPAGES; i += 2)
+		p[i * SZ_4K] = 1;	/* written, never faulted, in turn */
+	read_all(p + 3 * SZ_4K, SZ_4K);	/* the zero page */
+	read_all(f, SZ_4K);
+	for (i = 0; i < NPAGES; i++)
+		va[n++] = (uintptr_t)p + i * SZ_4K + i;
+	va[n++] = (uintptr_t)f + 100;
+	if (t)
+		va[n++] = (uintptr_t)t + 5 * SZ_4K + 7;
+	va[n++] = 0x1000;			/* no VMA */
+	va[n++] = 0xffffffff81000000ULL;	/* the kernel's: an error */
+	for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+		for (i = 0; i < n; i++) {
+			/* the page's LRU flags may move between two reads: read again */
+			for (tries = 0; tries < 3; tries++) {
+				ASSERT_EQ(0, ptw_xlate(self->fd, getpid(), va[i], &full));
+				memset(&x, 0xa5, sizeof(x));
+				ASSERT_EQ(0, ptw_xlate_fields(self->fd, getpid(), &va[i], 1,
+							      masks[m], &x, &done));
+				ASSERT_EQ(1, done);
+				why = fields_differ(&full, &x, masks[m]);
+				if (!why || strcmp(why, "page"))
+					break;
+			}
+			EXPECT_EQ(NULL, why) TH_LOG("fields %#x, va %#llx: %s", masks[m],
+						     (unsigned long long)va[i], why);
+			if (x.error)
+				continue;
+			pm = pagemap_entry(getpid(), va[i]);
+			EXPECT_EQ(!!(pm & PM_PRESENT), x.present);
+			if (x.present)
+				EXPECT_EQ(pm & PM_PFN_MASK, x.pfn);
+		}
+		/* batched: the same answers as one by one */
+		memset(batch, 0xa5, sizeof(batch));
+		memset(one, 0xa5, sizeof(one));
+		ASSERT_EQ(0, ptw_xlate_fields(self->fd, getpid(), va, n, masks[m], batch, &done));
+		ASSERT_EQ(n, done);
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, ptw_xlate_fields(self->fd, getpid(), &va[i], 1, masks[m],
+						      &one[i], NULL));
+		for (i = 0; i < n; i++) {
+			/* the page part aside: its LRU flags may have moved */
+			if (masks[m] & PTWALK_XF_PAGE)
+				one[i].page = batch[i].page;
+			EXPECT_EQ(0, memcmp(&one[i], &batch[i], sizeof(one[i])))
+				TH_LOG("fields %#x, batch entry %u", masks[m], i);
+		}
+	}
+	/* bad requests: unknown fields, a non-zero pad */
+	req = (struct ptwalk_translate) {
+		.size = sizeof(req), .pid = getpid(), .count = 1, .xlate_size = sizeof(x),
+		.addrs = (uintptr_t)va, .results = (uintptr_t)&x, .fields = PTWALK_XF_ALL + 1,
+	};
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.fields = 0;
+	req.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, PTWALK_IOC_TRANSLATE, &req));
+	EXPECT_EQ(EINVAL, errno);
+	munmap(f, SZ_4K);
+	close(ffd);
+	unlink(path);
+}
+
+static int walk_compact(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsigned int flags,
+			uint64_t all, struct ptwalk_record_compact *r, unsigned int room,
+			unsigned int record_size)
+{
+	struct ptwalk_walk req = {
+		.size = sizeof(req), .pid = pid, .start = start, .end = end,
+		.mode = PTWALK_WALK_COMPACT, .record_size = record_size,
+		.records = (uintptr_t)r, .count = room, .flags = flags, .match_all = all,
+	};
+
+	if (ioctl(fd, PTWALK_IOC_WALK, &req))
+		return -errno;
+	return (int)req.count;
+}
+
+/*
+ * Records of a PTE table whose entries change their bits often (written,
+ * read-only, the zero page, never faulted, swapped): the per-table path
+ * against the per-entry one (a walk with holes, theirs left out), the
+ * compact records against them, and all against pagemap page by page.
+ */
+TEST_F(ptw, walk_fast_and_compact_match)
+{
+	static struct ptwalk_record r[2048], h[4096];
+	static struct ptwalk_record_compact c[2048];
+	static uint64_t wide[3 * 2048];
+	size_t len = 2 * SZ_2M;
+	char *p = mmap_aligned(len, SZ_2M, 0);
+	uintptr_t start = (uintptr_t)p, end = start + len, va;
+	struct ptwalk_walk holes = {
+		.size = sizeof(holes), .pid = getpid(), .start = start, .end = end,
+		.mode = PTWALK_WALK_RECORDS, .record_size = sizeof(h[0]),
+		.records = (uintptr_t)h, .count = 4096, .flags = PTWALK_WALK_HOLES,
+	};
+	int n, nh, nc, i, k;
+	uint64_t pm;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, thp_advise(p, len, MADV_NOHUGEPAGE));
+	for (i = 0; i < (int)(len / SZ_4K); i++) {
+		if (i % 7 == 3)
+			continue;			/* never faulted */
+		if (i % 5 == 1)
+			read_all(p + i * SZ_4K, 1);	/* the zero page */
+		else
+			p[i * SZ_4K] = i;
+	}
+	/* read-only runs inside a table: the same frames, other bits */
+	ASSERT_EQ(0, mprotect(p + 100 * SZ_4K, 50 * SZ_4K, PROT_READ));
+	ASSERT_EQ(0, mprotect(p + 700 * SZ_4K, 3 * SZ_4K, PROT_READ));
+	if (have_swap())
+		madvise(p + 300 * SZ_4K, 40 * SZ_4K, MADV_PAGEOUT);
+	n = walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0, r, 2048, NULL);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_WALK, &holes));
+	nh = (int)holes.count;
+	for (i = 0, k = 0; i < nh; i++) {
+		if (h[i].kind == PTWALK_KIND_NONE)
+			continue;
+		ASSERT_LT(k, n);
+		EXPECT_EQ(0, memcmp(&h[i], &r[k], sizeof(r[k])))
+			TH_LOG("record %d (va %#llx): kind %u/%u flags %#llx/%#llx cats %#llx/%#llx",
+			       k, (unsigned long long)r[k].va, h[i].kind, r[k].kind,
+			       (unsigned long long)h[i].flags, (unsigned long long)r[k].flags,
+			       (unsigned long long)h[i].cats, (unsigned long long)r[k].cats);
+		k++;
+	}
+	EXPECT_EQ(n, k);
+	nc = walk_compact(self->fd, getpid(), start, end, 0, 0, c, 2048, sizeof(c[0]));
+	ASSERT_EQ(n, nc);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(r[i].va, PTWALK_RC_VA(c[i].va));
+		EXPECT_EQ(r[i].kind, PTWALK_RC_KIND(c[i].va));
+		EXPECT_EQ(r[i].level, PTWALK_RC_LEVEL(c[i].va));
+		EXPECT_EQ(0, c[i].va & 0xf00);
+		EXPECT_EQ(r[i].pfn, PTWALK_RC_PFN(c[i].pfn_flags));
+		EXPECT_EQ(r[i].flags, PTWALK_RC_FLAGS(c[i].pfn_flags));
+		EXPECT_EQ(!!(r[i].cats & CAT(SOFT_DIRTY)),
+			  !!(c[i].pfn_flags & PTWALK_RC_SOFT_DIRTY));
+		EXPECT_EQ(0, c[i].pfn_flags >> 59);
+	}
+	/* pagemap, page by page: each present or swapped page once, nothing else */
+	for (va = start, k = 0; va < end; va += SZ_4K) {
+		pm = pagemap_entry(getpid(), va);
+		if (!(pm & (PM_PRESENT | PM_SWAP)))
+			continue;
+		ASSERT_LT(k, n) TH_LOG("va %#lx missing", (unsigned long)va);
+		ASSERT_EQ(va, PTWALK_RC_VA(c[k].va));
+		if (pm & PM_PRESENT) {
+			EXPECT_EQ(pm & PM_PFN_MASK, PTWALK_RC_PFN(c[k].pfn_flags));
+		} else {
+			EXPECT_EQ(PTWALK_KIND_SWAP, PTWALK_RC_KIND(c[k].va));
+			EXPECT_EQ(0, PTWALK_RC_PFN(c[k].pfn_flags));
+		}
+		EXPECT_EQ(!!(pm & PM_SOFT_DIRTY), !!(c[k].pfn_flags & PTWALK_RC_SOFT_DIRTY));
+		k++;
+	}
+	EXPECT_EQ(n, k);
+	/* a filter and the cursor work as in records: one call a record */
+	nc = walk_compact(self->fd, getpid(), start, end, 0, CAT(WRITABLE), c, 2048,
+			  sizeof(c[0]));
+	k = 0;
+	for (i = 0; i < n; i++)
+		k += !!(r[i].cats & CAT(WRITABLE));
+	EXPECT_EQ(k, nc);
+	/* whole pages and no holes, or no compact records */
+	EXPECT_EQ(-EINVAL, walk_compact(self->fd, getpid(), start + 8, end, 0, 0, c, 1,
+					sizeof(c[0])));
+	EXPECT_EQ(-EINVAL, walk_compact(self->fd, getpid(), start, end - 8, 0, 0, c, 1,
+					sizeof(c[0])));
+	EXPECT_EQ(-EINVAL, walk_compact(self->fd, getpid(), start, end, PTWALK_WALK_HOLES, 0,
+					c, 1, sizeof(c[0])));
+	EXPECT_EQ(-EINVAL, walk_compact(self->fd, getpid(), start, end, 0, CAT(NONE), c, 1,
+					sizeof(c[0])));
+	EXPECT_EQ(-EINVAL, walk_compact(self->fd, getpid(), start, end, 0, 0, c, 1, 8));
+	/* a newer caller's longer record: the same records, the tail zeroed */
+	memset(wide, 0xa5, sizeof(wide));
+	nc = walk_compact(self->fd, getpid(), start, end, 0, 0,
+			  (struct ptwalk_record_compact *)wide, 2048, 24);
+	ASSERT_EQ(n, nc);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(r[i].va, PTWALK_RC_VA(wide[3 * i]));
+		EXPECT_EQ(0, wide[3 * i + 2]);
+	}
+}
+
 TEST_F(ptw, mprotect_readonly)
 {
 	char *p = mmap(NULL, NPAGES * SZ_4K, PROT_READ | PROT_WRITE,
@@ -1786,6 +2063,38 @@ static int user_view_steps(int fd, bool mthp)
 	if (!(x.valid & PTWALK_XV_PAGE) || x.page.refcount || x.page.order || x.page.zone[0] ||
 	    x.page.flags != PF(ANON) || x.page.mapcount != 1)
 		return 33;
+	/* the lean answer and a part of it: the same view */
+	{
+		uint64_t a = (uintptr_t)p + 5;
+		struct ptwalk_xlate y;
+		const struct ptwalk_level *l;
+
+		memset(&y, 0xa5, sizeof(y));
+		if (ptw_xlate_fields(fd, getpid(), &a, 1, PTWALK_XF_LEAF, &y, NULL) || y.error ||
+		    !y.present)
+			return 45;
+		l = &y.levels[y.leaf_level];
+		if (y.pfn || (y.valid & PTWALK_XV_PFN) || y.phys != 5 || l->entry_phys ||
+		    (l->entry & 0x000ffffffffff000ULL) || l->entry != x.levels[y.leaf_level].entry)
+			return 46;
+		memset(&y, 0xa5, sizeof(y));
+		if (ptw_xlate_fields(fd, getpid(), &a, 1, PTWALK_XF_LEVELS | PTWALK_XF_PAGE, &y,
+				     NULL) || y.error || user_levels(&y) ||
+		    memcmp(&y.page, &x.page, sizeof(y.page)))
+			return 47;
+	}
+	/* compact records: no frame */
+	{
+		struct ptwalk_record_compact c[16];
+
+		if (walk_compact(fd, getpid(), (uintptr_t)p, (uintptr_t)p + 16 * SZ_4K, 0, 0, c,
+				 16, sizeof(c[0])) != 16)
+			return 48;
+		for (i = 0; i < 16; i++)
+			if (PTWALK_RC_PFN(c[i].pfn_flags) ||
+			    PTWALK_RC_VA(c[i].va) != (uintptr_t)p + i * SZ_4K)
+				return 49;
+	}
 	/* a THP: the kind and size stay (smaps tells them), the order does not */
 	if (t && (ptw_xlate(fd, getpid(), (uintptr_t)t + SZ_4K, &x) || x.error ||
 		  user_levels(&x) || x.page.order || x.page.flags != PF(ANON)))

@@ -206,6 +206,19 @@ struct ptwalk_xlate {
 	struct ptwalk_page page;
 };
 
+/*
+ * ptwalk_translate.fields: the parts of each answer the caller wants; 0
+ * (and a caller whose struct ends before fields) asks for all of them.
+ * The parts not asked for are not written: they keep what the caller's
+ * buffer held, and valid has no PTWALK_XV_VMA or PTWALK_XV_PAGE for them.
+ */
+#define PTWALK_XF_LEAF		(1U << 0)	/* va..levels: the leaf's own level only */
+#define PTWALK_XF_LEVELS	(1U << 1)	/* every level's entry (levels[]) */
+#define PTWALK_XF_VMA		(1U << 2)	/* vma, but vma.name */
+#define PTWALK_XF_VMA_NAME	(1U << 3)	/* vma.name too (implies PTWALK_XF_VMA) */
+#define PTWALK_XF_PAGE		(1U << 4)	/* page */
+#define PTWALK_XF_ALL		0x1fU
+
 /* Translate a batch of addresses of one process. */
 struct ptwalk_translate {
 	__u32 size;		/* in: sizeof(struct ptwalk_translate) */
@@ -216,6 +229,8 @@ struct ptwalk_translate {
 	__u64 results;		/* in: user pointer to count results */
 	__u32 done;		/* out: results written */
 	__u32 flags;		/* in: must be 0 */
+	__u32 fields;		/* in: PTWALK_XF_*, 0 for all; PTWALK_XF_LEAF always given */
+	__u32 pad;		/* in: must be 0 */
 };
 
 /* ---- vmstat_ext: zones, vm events, fault counters ---- */
@@ -352,6 +367,8 @@ enum {
 #define PTWALK_WALK_EXTENTS	1	/* runs contiguous in va and pa, equal attributes */
 /* runs of equal level, kind and flags in one VMA, wherever they map: ptdump */
 #define PTWALK_WALK_RANGES	2
+/* as RECORDS, in struct ptwalk_record_compact: page-aligned start and end, no holes */
+#define PTWALK_WALK_COMPACT	3
 
 /* ptwalk_walk.flags */
 #define PTWALK_WALK_HOLES	(1U << 0)	/* report never-faulted entries too */
@@ -372,13 +389,31 @@ struct ptwalk_record {
 	__u8 pad;
 };
 
+/*
+ * One leaf in 16 bytes (PTWALK_WALK_COMPACT): no raw entry, no categories,
+ * no swap type or offset.  A leaf reaches from va to its next page_size
+ * boundary (1 << 12, 21 or 30 by its level) or to the end of the range.
+ */
+struct ptwalk_record_compact {
+	__u64 va;		/* bits 63..12: first page; 11..8: 0; 7..5 level; 4..0 kind */
+	__u64 pfn_flags;	/* bits 39..0: pfn as in ptwalk_record; 58..40: 1 << PTWALK_EF_* */
+};
+
+#define PTWALK_RC_KIND(va)	((unsigned int)(va) & 0x1f)
+#define PTWALK_RC_LEVEL(va)	(((unsigned int)(va) >> 5) & 7)
+#define PTWALK_RC_VA(va)	((va) & ~0xfffULL)
+#define PTWALK_RC_PFN(pf)	((pf) & ((1ULL << 40) - 1))
+#define PTWALK_RC_FLAGS(pf)	(((pf) >> 40) & ((1ULL << PTWALK_NR_ENTRY_FLAGS) - 1))
+/* bit 59: soft-dirty as pagemap says (PTWALK_CAT_SOFT_DIRTY) */
+#define PTWALK_RC_SOFT_DIRTY	(1ULL << 59)
+
 struct ptwalk_walk {
 	__u32 size;		/* in: sizeof(struct ptwalk_walk) */
 	__s32 pid;		/* in */
 	__u64 start;		/* in: first address */
 	__u64 end;		/* in: address past the range */
 	__u32 mode;		/* in: PTWALK_WALK_* */
-	__u32 record_size;	/* in: sizeof(struct ptwalk_record) */
+	__u32 record_size;	/* in: sizeof(struct ptwalk_record), or _compact */
 	__u64 records;		/* in: user pointer */
 	__u32 count;		/* in: room in records[]; out: records written */
 	__u32 flags;		/* in: PTWALK_WALK_HOLES or 0 */
@@ -470,6 +505,7 @@ struct ptwalk_maps {
 #define PTWALK_XLATE_SIZE_VER0		552
 #define PTWALK_WALK_SIZE_VER0		72
 #define PTWALK_RECORD_SIZE_VER0		64
+#define PTWALK_RECORD_COMPACT_SIZE_VER0	16
 #define PTWALK_MAPS_SIZE_VER0		48
 #define PTWALK_VMA_STATS_SIZE_VER0	632
 #define PTWALK_ZONES_SIZE_VER0		24
