@@ -257,6 +257,7 @@ FIXTURE_TEARDOWN(hold)
  * (TCG, a busy machine) can hide one run's wait or inflate another's.
  */
 #define RUNS	7
+#define MIN_JUDGED_MS	20
 
 struct op {
 	const char *what;
@@ -272,7 +273,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 static double timed_runs(struct __test_metadata *_metadata, struct target *t,
-			 void *self, const struct op *op, unsigned int runs)
+			 void *self, const struct op *op, unsigned int runs, double *median_ms)
 {
 	double part[RUNS], dur_ms[RUNS], wait_ms[RUNS];
 	unsigned int i;
@@ -298,6 +299,7 @@ static double timed_runs(struct __test_metadata *_metadata, struct target *t,
 	TH_LOG("%-18s %u runs: walk %.1f..%.1f ms, the other thread waited %.2f..%.2f ms at most, median part %.3f",
 	       op->what, runs, dur_ms[0], dur_ms[runs - 1], wait_ms[0], wait_ms[runs - 1],
 	       part[runs / 2]);
+	*median_ms = dur_ms[runs / 2];
 	return part[runs / 2];
 }
 
@@ -430,7 +432,7 @@ TEST_F_TIMEOUT(hold, lock_holds_are_short, 600)
 		{ "debugfs maps", op_debugfs_maps },
 	};
 	uint64_t t0 = now_ns();
-	unsigned int i;
+	unsigned int i, judged = 0;
 
 	self->len = BIG;
 	self->pid = start_target(self->t, BIG, true);
@@ -439,14 +441,22 @@ TEST_F_TIMEOUT(hold, lock_holds_are_short, 600)
 	TH_LOG("1 GiB of 4K pages written in %.1f s", (now_ns() - t0) / 1e9);
 	ASSERT_EQ(0, set_target(self->pid));
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		double part = timed_runs(_metadata, self->t, self, &ops[i], RUNS);
+		double ms, part = timed_runs(_metadata, self->t, self, &ops[i], RUNS, &ms);
 
 		ASSERT_LE(0, part) TH_LOG("%s failed", ops[i].what);
-		if (!ops[i].unjudged) {
-			EXPECT_LT(part * MAX_WAIT_PART, 1)
-				TH_LOG("%s held the lock too long", ops[i].what);
+		if (ops[i].unjudged)
+			continue;
+		/* a walk as short as a few holds cannot tell them from one */
+		if (ms < MIN_JUDGED_MS) {
+			TH_LOG("%s: median walk %.1f ms, under %d ms: not judged",
+			       ops[i].what, ms, MIN_JUDGED_MS);
+			continue;
 		}
+		judged++;
+		EXPECT_LT(part * MAX_WAIT_PART, 1)
+			TH_LOG("%s held the lock too long", ops[i].what);
 	}
+	EXPECT_LE(3, judged) TH_LOG("only %u walks long enough to judge", judged);
 }
 
 /*

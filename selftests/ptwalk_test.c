@@ -1525,7 +1525,7 @@ TEST_F(ptw, walk_fast_and_compact_match)
 		EXPECT_EQ(r[i].flags, PTWALK_RC_FLAGS(c[i].pfn_flags));
 		EXPECT_EQ(!!(r[i].cats & CAT(SOFT_DIRTY)),
 			  !!(c[i].pfn_flags & PTWALK_RC_SOFT_DIRTY));
-		EXPECT_EQ(0, c[i].pfn_flags >> 59);
+		EXPECT_EQ(0, c[i].pfn_flags >> 60);
 	}
 	/* pagemap, page by page: each present or swapped page once, nothing else */
 	for (va = start, k = 0; va < end; va += SZ_4K) {
