@@ -35,7 +35,7 @@ kdbg=$(cat "$kdir/debug-versions" 2>/dev/null || echo no-debug-kernel)
 # are judged by judge() below.  Without LANE arguments: the QEMU lanes.
 all_lanes=("6.1-5level $k61 qemu " "6.1-4level $k61 qemu no5lvl" "6.12-5level $k612 qemu "
 	"$(echo "$k7" | cut -d. -f1,2)-5level $k7 qemu " "6.1-rt $k61rt qemu " "6.12-rt $k612rt qemu "
-	"debug $kdbg qemu zram.num_devices=2 acpi=noirq ptwalk_soak=60")
+	"debug $kdbg qemu zram.num_devices=2 acpi=noirq ptwalk_soak=60 ptwalk_hold_mib=256")
 vng_lanes=("6.1-vng $k61 vng " "6.12-vng $k612 vng ")
 lanes=()
 if [ $# -gt 0 ]; then

@@ -30,6 +30,7 @@
 #define KPF_ZERO_PAGE		24
 
 #define SZ_4K	4096UL
+#define SZ_1M	(1UL << 20)
 #define SZ_2M	(2UL << 20)
 #define SZ_1G	(1UL << 30)
 
