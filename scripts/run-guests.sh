@@ -84,16 +84,17 @@ qemu_once() {
 		-append "console=ttyS0 quiet loglevel=4 $(guest_append "$2")" < /dev/null > "$3" 2>&1
 }
 
-# run_qemu KVER EXTRA LOG: qemu_once, booted once more if the kernel hung
+# run_qemu KVER EXTRA LOG: qemu_once, booted again (3 boots at most) if it hung
 # before guest-init ran (no PTWALK-GUEST line in $boot_s seconds: nothing
 # of ptwalk's had run).  The debug kernel hangs so in about 1 boot of 3,
 # at "Running RCU-tasks wait API self tests" (0.9 s in); a retried boot is
-# printed as a note of the lane (boot_notes), never hidden.
-boot_s=${PTWALK_BOOT_TIMEOUT:-300} boot_notes=()
+# printed as a note of the lane (boot_notes), never hidden; if every boot
+# hangs, the lane fails.
+boot_s=${PTWALK_BOOT_TIMEOUT:-300} boot_tries=${PTWALK_BOOT_TRIES:-3} boot_notes=()
 run_qemu() {
 	local try pid waited last
 	boot_notes=()
-	for try in 1 2; do
+	for try in $(seq "$boot_tries"); do
 		qemu_once "$@" &
 		pid=$!
 		waited=0
@@ -109,7 +110,8 @@ run_qemu() {
 		kill "$pid" 2> /dev/null
 		wait "$pid"
 		last=$(tr -d '\r' < "$3" | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-100)
-		[ "$try" = 2 ] && { boot_notes+=("boot $try hung before guest-init too (${boot_s}s)"); break; }
+		[ "$try" = "$boot_tries" ] &&
+			{ boot_notes+=("boot $try hung before guest-init too (${boot_s}s)"); break; }
 		boot_notes+=("boot $try hung before guest-init (${boot_s}s; last line: ${last:-none}; log $3.hung$try)")
 		mv "$3" "$3.hung$try"
 	done
