@@ -643,7 +643,8 @@ static void *uffd_touch(void *arg)
  * is free for anyone, adds nothing.  Then, with no blocked thread, an
  * untraced process faulting heavily leaves nmissed at 0.
  */
-TEST_F(vm, trace_nmissed_counts_own_lost_faults)
+/* 328 blocked threads and 8000 faults: minutes on the KASAN kernel */
+TEST_F_TIMEOUT(vm, trace_nmissed_counts_own_lost_faults, 300)
 {
 	static struct ptwalk_ft_vma v[256];
 	long pg = sysconf(_SC_PAGESIZE), ncpu = sysconf(_SC_NPROCESSORS_CONF);
