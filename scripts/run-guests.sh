@@ -11,7 +11,7 @@ mode=${1:-check}
 shift || true
 build=${BUILD:-$top/build}
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
-timeout_s=${PTWALK_GUEST_TIMEOUT:-900}
+timeout_s=${PTWALK_GUEST_TIMEOUT:-1200}	# the debug lane runs about 13 min
 vngdir=${PTWALK_VNG_KERNELS:-/var/cache/ptwalk/vng}
 mapfile -t kvers < "$kdir/versions"
 # versions has one KVER a line (install-deps.sh): each lane's by its series
