@@ -11,7 +11,7 @@ mode=${1:-check}
 shift || true
 build=${BUILD:-$top/build}
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
-timeout_s=${PTWALK_GUEST_TIMEOUT:-1200}	# the debug lane runs about 13 min
+timeout_s=${PTWALK_GUEST_TIMEOUT:-1800}	# the debug lane: about 13 min alone, more beside another lane
 vngdir=${PTWALK_VNG_KERNELS:-/var/cache/ptwalk/vng}
 mapfile -t kvers < "$kdir/versions"
 # versions has one KVER a line (install-deps.sh): each lane's by its series
@@ -127,12 +127,16 @@ run_qemu() {
 # so that tree is shared back in read-only (--rodir).  Any other kernel:
 # /boot/vmlinuz-KVER with the root's /lib/modules/KVER (installed).  The
 # module: build/mod/KVER (make modules) or build/module/KVER (make module).
+# prepare_vng KVER: vng and the kernel's tree installed (before any lane
+# runs: two lanes must not run apt or unpack at once)
+prepare_vng() {
+	command -v vng > /dev/null || "$top/scripts/install-vng.sh" || return 1
+	if printf '%s\n' "${kvers[@]}" | grep -qxF -- "$1"; then
+		"$top/scripts/install-vng.sh" "$1" || return 1
+	fi
+}
 run_vng() {
 	local k=$1 kimg share=() ko
-	command -v vng > /dev/null || "$top/scripts/install-vng.sh" || return 1
-	if printf '%s\n' "${kvers[@]}" | grep -qxF -- "$k"; then
-		"$top/scripts/install-vng.sh" "$k" || return 1
-	fi
 	if [ -e "$vngdir/$k/boot/vmlinuz-$k" ]; then
 		kimg=$vngdir/$k/boot/vmlinuz-$k
 		share=(--rodir "$vngdir")
@@ -319,12 +323,12 @@ judge() {
 	fi
 }
 
-mkdir -p "$build/logs"
-total_pass=0 total_fail=0 total_skip=0 lane_fail=0
-for lane in "${lanes[@]}"; do
-	read -r name kver runner extra <<<"$lane"
+# run_lane LANE: boot it, judge it, print its lines; the last line is
+# "=LANE-RESULT STATUS PASS FAIL SKIP" for the totals (collect_lane).
+run_lane() {
+	local name kver runner extra log start rc secs n demo_fails xml counts
+	read -r name kver runner extra <<<"$1"
 	log=$build/logs/$name.log
-	printf '%-12s %-24s booting...\n' "$name" "$kver"
 	start=$(date +%s)
 	"run_$runner" "$kver" "$extra" "$log"
 	rc=$?
@@ -360,14 +364,10 @@ for lane in "${lanes[@]}"; do
 			status=FAIL
 		fi
 	fi
-	[ "$status" = FAIL ] && lane_fail=$((lane_fail + 1))
 	counts=""
 	[ "$mode" = check ] && counts="$pass passed, $fail failed, $skip skipped  "
 	printf '%-12s %-24s %s  %s%ds  %s\n' "$name" "$kver" "$status" "$counts" \
 		"$secs" "${problems[*]:-}"
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
 	if [ "$mode" = demo ]; then
 		sed -n '/^PTWALK-DEMO begin$/,/^PTWALK-DEMO end$/p' "$log" | sed '1d;$d'
 		[ -s "$build/demo/maps.svg" ] &&
@@ -375,7 +375,60 @@ for lane in "${lanes[@]}"; do
 		printf '%-12s demo %s  %s\n' "$name" "$status" "${problems[*]:-}"
 	fi
 	[ "$mode" = bench ] && sed -n '/PTWALK-BENCH begin/,/PTWALK-BENCH end/p' "$log" | sed '1d;$d'
+	echo "=LANE-RESULT $status $pass $fail $skip"
+}
+
+# Lanes run side by side, PTWALK_JOBS at a time: a TCG guest mostly keeps
+# one host core busy (most tests are single-threaded), so two guests on
+# two cores take little longer than one.  Default: a guest per core, as
+# memory allows (3 GiB each, and some to spare); one for bench and demo,
+# whose timings and output want the machine to themselves.
+default_jobs() {
+	local cores mem
+	cores=$(nproc)
+	mem=$(awk '/^MemAvailable:/ { print int($2 / 1048576 / 4) }' /proc/meminfo)
+	[ "$mem" -lt "$cores" ] && cores=$mem
+	[ "$cores" -lt 1 ] && cores=1
+	echo "$cores"
+}
+jobs=${PTWALK_JOBS:-$(default_jobs)}
+[ "$mode" = check ] || jobs=1
+# vng installs (apt in the trixie root, kernel trees): once, before any runs
+for lane in "${lanes[@]}"; do
+	read -r name kver runner extra <<<"$lane"
+	[ "$runner" = vng ] && { prepare_vng "$kver" || exit 1; }
 done
+# the longest lane (debug) starts first: it is the critical path
+order=()
+for lane in "${lanes[@]}"; do [ "${lane%% *}" = debug ] && order+=("$lane"); done
+for lane in "${lanes[@]}"; do [ "${lane%% *}" = debug ] || order+=("$lane"); done
+
+mkdir -p "$build/logs"
+total_pass=0 total_fail=0 total_skip=0 lane_fail=0
+declare -A lane_of=()
+# collect_lane: wait for a lane to end, print its lines, add up its counts
+collect_lane() {
+	local pid='' res st p f s
+	wait -n -p pid
+	[ -n "$pid" ] || return 0
+	res=$build/logs/${lane_of[$pid]}.result
+	unset "lane_of[$pid]"
+	read -r _ st p f s < <(tail -n 1 "$res" | grep '^=LANE-RESULT ') ||
+		{ st=FAIL p=0 f=1 s=0; echo "${res##*/}: the lane's runner died"; }
+	grep -v '^=LANE-RESULT ' "$res"
+	[ "$st" = FAIL ] && lane_fail=$((lane_fail + 1))
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+}
+for lane in "${order[@]}"; do
+	while [ ${#lane_of[@]} -ge "$jobs" ]; do collect_lane; done
+	read -r name kver _ <<<"$lane"
+	printf '%-12s %-24s booting...\n' "$name" "$kver"
+	run_lane "$lane" > "$build/logs/$name.result" 2>&1 &
+	lane_of[$!]=$name
+done
+while [ ${#lane_of[@]} -gt 0 ]; do collect_lane; done
 echo "logs: $build/logs/"
 if [ "$mode" = check ]; then
 	echo "lanes: ${#lanes[@]}, failed lanes: $lane_fail"
