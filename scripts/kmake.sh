@@ -11,11 +11,14 @@ k=${1:?usage: kmake.sh KVER DIR [MAKE ARGS...]}
 d=${2:?usage: kmake.sh KVER DIR [MAKE ARGS...]}
 shift 2
 root=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
+# every core: a dozen objects, and lint and install-check build each lane
+# kernel's module several times
+jobs=-j$(nproc)
 if [ -d "/usr/src/linux-headers-$k" ]; then
-	exec make -C "/usr/src/linux-headers-$k" M="$d" "$@"
+	exec make "$jobs" -C "/usr/src/linux-headers-$k" M="$d" "$@"
 elif [ -d "$root/usr/src/linux-headers-$k" ]; then
 	PTWALK_BIND=$d exec "$here/trixie-root.sh" run \
-		make -C "/usr/src/linux-headers-$k" M="$d" "$@"
+		make "$jobs" -C "/usr/src/linux-headers-$k" M="$d" "$@"
 fi
 echo "kmake: no headers for $k (run scripts/install-deps.sh)" >&2
 exit 1
