@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
@@ -353,6 +354,66 @@ FIXTURE_TEARDOWN(maps)
 {
 	thaw_child(&self->child);
 	close(self->fd);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+/*
+ * A caller with a fast timer signal: MAPS stops between VMAs with EINTR,
+ * the VMAs done so far and the cursor, and never in a VMA's walk (that
+ * work would be lost and a periodic signal would stop every call before
+ * its first VMA).  Resumed at the cursor, it gives what one quiet call
+ * gives.  The 3 GiB sliced VMA takes many lock holds.
+ */
+TEST_F(maps, timer_signals_stop_between_vmas)
+{
+	static struct ptwalk_vma_stats got[MAX_VMAS];
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval every = { { 0, 200 }, { 0, 200 } }, off = { 0 };
+	struct ptwalk_maps req;
+	unsigned int eintr = 0, calls = 0;
+	uint64_t pos = 0;
+	int n = 0, i, ret;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
+	do {
+		req = (struct ptwalk_maps) {
+			.size = sizeof(req), .pid = self->child.pid, .start = pos,
+			.stats = (uintptr_t)(got + n), .stats_size = sizeof(got[0]),
+			.count = MAX_VMAS - n,
+		};
+		ret = ioctl(self->fd, PTWALK_IOC_MAPS, &req) ? errno : 0;
+		calls++;
+		if (ret == EINTR) {
+			eintr++;
+			/* progress: at least the VMA it was in when the signal came */
+			if (!req.count)
+				break;
+		} else if (ret) {
+			break;
+		}
+		n += req.count;
+		pos = req.next;
+	} while (ret == EINTR && n < MAX_VMAS && calls < 100000);
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+	ASSERT_EQ(0, ret) TH_LOG("call %u: %s with %u VMAs (%u EINTR so far)", calls,
+				 strerror(ret), req.count, eintr);
+	/* else the test proves nothing: the timer never hit a call */
+	ASSERT_LT(0, eintr) TH_LOG("%u alarms in %u calls, none interrupted one", alarms, calls);
+	ASSERT_EQ(self->n, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, memcmp(&self->s[i], &got[i], sizeof(got[i])))
+			TH_LOG("VMA %d (%llx-%llx) differs after resuming", i,
+			       (unsigned long long)got[i].vma.start,
+			       (unsigned long long)got[i].vma.end);
+	TH_LOG("%u calls, %u stopped by EINTR, %u alarms", calls, eintr, alarms);
 }
 
 /* Every VMA: the sizes add up, and smaps and pagemap agree. */
