@@ -291,7 +291,7 @@ static inline bool ptw_have_fault_trace(void)
  * of it) is retried by kprobe_int3_handler, never single-stepped from a
  * kprobe that has no instruction copy.  Elsewhere (6.1): a kretprobe.
  *
- * A tracer (entry and exit handlers, PTW_FT_DATA bytes of its own per
+ * A tracer (entry and exit handlers, data_size bytes of its own per
  * call) and, where the tracer can skip a call's entry handler for want of
  * a free instance (a kretprobe's, or 6.12's rethook pool: every thread
  * asleep in a fault holds one), a counter: an entry-only probe on the
@@ -303,9 +303,11 @@ static inline bool ptw_have_fault_trace(void)
  * the fprobe's nmissed, for whichever process took it
  * (ptw_ft_unattributed()).
  *
- * faulttrace.c writes its handlers as ft_entry(regs, data),
- * ft_return(regs, data) and ft_count(); PTW_FT_HANDLERS() wraps them in
- * the types this kernel's probes call back.
+ * faulttrace.c writes its handlers for handle_mm_fault(vma, address,
+ * flags, regs) as ft_entry(vma, address, flags, data), ft_return(ret,
+ * data) and ft_count(); PTW_FT_HANDLERS() wraps them in the types this
+ * kernel's probes call back, reading the arguments and the return value
+ * from the registers these pass.
  */
 #ifdef CONFIG_FPROBE
 #include <linux/fprobe.h>
@@ -319,40 +321,70 @@ static inline bool ptw_have_fault_trace(void)
 
 #ifdef PTW_FT_FGRAPH
 #define PTW_FT_COUNTER		0
-typedef struct ftrace_regs ptw_ft_regs;
 
-static inline unsigned long ptw_ft_arg(ptw_ft_regs *regs, unsigned int n)
+static inline unsigned long ptw_ft_arg(struct ftrace_regs *regs, unsigned int n)
 {
 	return ftrace_regs_get_argument(regs, n);
 }
 
-static inline unsigned long ptw_ft_ret(ptw_ft_regs *regs)
+static inline vm_fault_t ptw_ft_ret(struct ftrace_regs *regs)
 {
-	return ftrace_regs_get_return_value(regs);
+	return (__force vm_fault_t)ftrace_regs_get_return_value(regs);
 }
 #else
 #define PTW_FT_COUNTER		1
-typedef struct pt_regs ptw_ft_regs;
 
-static inline unsigned long ptw_ft_arg(ptw_ft_regs *regs, unsigned int n)
+static inline unsigned long ptw_ft_arg(struct pt_regs *regs, unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
 }
 
-static inline unsigned long ptw_ft_ret(ptw_ft_regs *regs)
+static inline vm_fault_t ptw_ft_ret(struct pt_regs *regs)
 {
-	return regs_return_value(regs);
+	return (__force vm_fault_t)regs_return_value(regs);
 }
 #endif
 
 #ifdef CONFIG_FPROBE
-#define PTW_FT_MECHANISM	"fprobe"
+/* the registers an fprobe handler gets */
+#ifdef PTW_FT_FGRAPH
+#define ptw_fp_regs		ftrace_regs
+#else
+#define ptw_fp_regs		pt_regs
+#endif
+
 struct ptw_ft_probe {
 	struct fprobe tracer;
 	struct fprobe counter;	/* registered only with PTW_FT_COUNTER */
 };
 
-#define PTW_FT_HANDLERS(entry, ret, count)					static int entry##_fp(struct fprobe *fp, unsigned long ip,					      unsigned long ret_ip, ptw_ft_regs *regs, void *data)	{											return entry(regs, data);						}										static void ret##_fp(struct fprobe *fp, unsigned long ip,					     unsigned long ret_ip, ptw_ft_regs *regs, void *data)	{											ret(regs, data);							}										static int __maybe_unused count##_fp(struct fprobe *fp, unsigned long ip,					     unsigned long ret_ip, ptw_ft_regs *regs,					     void *data)				{											count();									return 0;								}										static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,					   size_t data_size, int maxactive)			{											return __ptw_ft_register(p, sym, data_size, maxactive, entry##_fp,					 ret##_fp, count##_fp);				}
+#define PTW_FT_HANDLERS(entry, ret, count)				\
+static int entry##_fp(struct fprobe *fp, unsigned long ip,		\
+		      unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		      void *data)					\
+{									\
+	return entry((void *)ptw_ft_arg(regs, 0), ptw_ft_arg(regs, 1),	\
+		     ptw_ft_arg(regs, 2), data);			\
+}									\
+static void ret##_fp(struct fprobe *fp, unsigned long ip,		\
+		     unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		     void *data)					\
+{									\
+	ret(ptw_ft_ret(regs), data);					\
+}									\
+static int count##_fp(struct fprobe *fp, unsigned long ip,		\
+		      unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		      void *data)					\
+{									\
+	count();							\
+	return 0;							\
+}									\
+static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,	\
+			   size_t data_size, int maxactive)		\
+{									\
+	return __ptw_ft_register(p, sym, data_size, maxactive,		\
+				 entry##_fp, ret##_fp, count##_fp);	\
+}
 
 static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
 				    size_t data_size, int maxactive,
@@ -367,7 +399,7 @@ static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
 		.exit_handler = ret,
 		.entry_data_size = data_size,
 #ifndef PTW_FT_FGRAPH
-		.nr_maxactive = maxactive,
+		.nr_maxactive = maxactive,	/* in all: 6.12 objpool's total */
 #endif
 	};
 	p->counter = (struct fprobe) { .entry_handler = count };
@@ -401,13 +433,35 @@ static inline unsigned long ptw_ft_unattributed(struct ptw_ft_probe *p)
 	return PTW_FT_COUNTER ? 0 : READ_ONCE(p->tracer.nmissed);
 }
 #else
-#define PTW_FT_MECHANISM	"kretprobe"
 struct ptw_ft_probe {
 	struct kretprobe tracer;
 	struct kprobe counter;
 };
 
-#define PTW_FT_HANDLERS(entry, ret, count)					static int entry##_kp(struct kretprobe_instance *ri, struct pt_regs *regs)	{											return entry(regs, ri->data);						}										static int ret##_kp(struct kretprobe_instance *ri, struct pt_regs *regs)	{											ret(regs, ri->data);								return 0;								}										static int count##_kp(struct kprobe *kp, struct pt_regs *regs)			{											count();									return 0;								}										static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,					   size_t data_size, int maxactive)			{											return __ptw_ft_register(p, sym, data_size, maxactive, entry##_kp,					 ret##_kp, count##_kp);				}
+#define PTW_FT_HANDLERS(entry, ret, count)				\
+static int entry##_kp(struct kretprobe_instance *ri,			\
+		      struct pt_regs *regs)				\
+{									\
+	return entry((void *)ptw_ft_arg(regs, 0), ptw_ft_arg(regs, 1),	\
+		     ptw_ft_arg(regs, 2), ri->data);			\
+}									\
+static int ret##_kp(struct kretprobe_instance *ri,			\
+		    struct pt_regs *regs)				\
+{									\
+	ret(ptw_ft_ret(regs), ri->data);				\
+	return 0;							\
+}									\
+static int count##_kp(struct kprobe *kp, struct pt_regs *regs)		\
+{									\
+	count();							\
+	return 0;							\
+}									\
+static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,	\
+			   size_t data_size, int maxactive)		\
+{									\
+	return __ptw_ft_register(p, sym, data_size, maxactive,		\
+				 entry##_kp, ret##_kp, count##_kp);	\
+}
 
 static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
 				    size_t data_size, int maxactive,

@@ -126,9 +126,9 @@ static void ft_count(void)
 	raw_write_seqcount_end(&fc->seq);
 }
 
-static int ft_entry(ptw_ft_regs *regs, void *data)
+static int ft_entry(struct vm_area_struct *vma, unsigned long address,
+		    unsigned int flags, void *data)
 {
-	struct vm_area_struct *vma = (void *)ptw_ft_arg(regs, 0);
 	struct ft_call *c = data;
 	struct ft_cpu *fc;
 
@@ -143,9 +143,9 @@ static int ft_entry(ptw_ft_regs *regs, void *data)
 	c->gen = READ_ONCE(ft_gen);
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
-	c->flags = ptw_ft_arg(regs, 2);
+	c->flags = flags;
 	/* the error code's PF_PROT is gone by now: read what the CPU saw */
-	c->protection = ptw_fault_leaf_present(vma->vm_mm, ptw_ft_arg(regs, 1));
+	c->protection = ptw_fault_leaf_present(vma->vm_mm, address);
 	raw_write_seqcount_begin(&fc->seq);
 	fc->followed++;
 	raw_write_seqcount_end(&fc->seq);
@@ -174,10 +174,8 @@ static struct ptwalk_ft_vma *ft_slot(struct ft_cpu *fc, unsigned long start,
 	return &fc->vmas[fc->nr_vmas++];
 }
 
-static void ft_return(ptw_ft_regs *regs, void *data)
+static void ft_return(vm_fault_t ret, void *data)
 {
-	/* the register holds the vm_fault_t handle_mm_fault() returned */
-	vm_fault_t ret = (__force vm_fault_t)ptw_ft_ret(regs);
 	struct ft_call *c = data;
 	u64 now = ktime_get_mono_fast_ns();
 	/* the fast clock may step back a little across a timekeeping update */
