@@ -95,6 +95,10 @@ run_qemu() {
 	local try pid waited last
 	boot_notes=()
 	for try in $(seq "$boot_tries"); do
+		# emptied here, not only by qemu_once's redirection in the
+		# background: else the grep below may see the last run's log, and
+		# the next one an empty file, and boot a second guest beside this
+		: > "$3"
 		qemu_once "$@" &
 		pid=$!
 		waited=0
