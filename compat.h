@@ -287,9 +287,9 @@ static inline bool ptw_have_fault_trace(void)
  * The fault trace's probes on handle_mm_fault() (faulttrace.c).  Where
  * the kernel has fprobes (Debian's 6.12 and 7.x), an fprobe: an ftrace
  * callback on the function's ftrace site, no kprobe hashed there, so an
- * int3 left on the site by text_poke_bp (TCG may run a stale translation
- * of it) is retried by kprobe_int3_handler, never single-stepped from a
- * kprobe that has no instruction copy.  Elsewhere (6.1): a kretprobe.
+ * int3 of text_poke_bp's that TCG runs late is never single-stepped from
+ * a kprobe with no instruction copy (RIP 0; faulttrace.c, ft_arm()).
+ * Elsewhere (6.1): a kretprobe.
  *
  * A tracer (entry and exit handlers, data_size bytes of its own per
  * call) and, where the tracer can skip a call's entry handler for want of

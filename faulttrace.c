@@ -307,9 +307,12 @@ static void ft_open(void)
  * that twice in ~200 restarts under TCG, whose CPUs can keep executing a
  * stale translation of the site; disable/enable_kprobe() patches the same
  * way with the probe still hashed and crashed within seconds.  An fprobe
- * hashes no kprobe there: such an int3 finds none and is retried.  Either
- * way the site is patched once when tracing begins and once
- * FT_DISARM_DELAY after the last STOP, not at every restart.
+ * hashes no kprobe there, which ends that single-step, but patching the
+ * site under TCG still ends in "Oops: int3" at handle_mm_fault+0x5 now
+ * and then (an int3 neither the patching code nor kprobes claims: seen
+ * on 6.12 and 7.3 with the fprobe).  So either way the site is patched
+ * once when tracing begins and once FT_DISARM_DELAY after the last STOP,
+ * not at every restart.
  */
 static int ft_arm(void)
 {
