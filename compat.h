@@ -280,8 +280,229 @@ static inline bool ptw_have_thp(void)
 
 static inline bool ptw_have_fault_trace(void)
 {
-	return IS_ENABLED(CONFIG_KRETPROBES);
+	return IS_ENABLED(CONFIG_FPROBE) || IS_ENABLED(CONFIG_KRETPROBES);
 }
+
+/*
+ * The fault trace's probes on handle_mm_fault() (faulttrace.c).  Where
+ * the kernel has fprobes (Debian's 6.12 and 7.x), an fprobe: an ftrace
+ * callback on the function's ftrace site, no kprobe hashed there, so an
+ * int3 of text_poke_bp's that TCG runs late is never single-stepped from
+ * a kprobe with no instruction copy (RIP 0; faulttrace.c, ft_arm()).
+ * Elsewhere (6.1): a kretprobe.
+ *
+ * A tracer (entry and exit handlers, data_size bytes of its own per
+ * call) and, where the tracer can skip a call's entry handler for want of
+ * a free instance (a kretprobe's, or 6.12's rethook pool: every thread
+ * asleep in a fault holds one), a counter: an entry-only probe on the
+ * same function that runs first for every call (kprobes on one address
+ * and 6.12's fprobes, one ftrace_ops each, run newest first: it is
+ * registered last).  7.x's fprobes keep a call's data on the task's own
+ * fgraph shadow stack: no pool, nothing to skip, no counter
+ * (PTW_FT_COUNTER 0); a call fgraph cannot find room for is counted in
+ * the fprobe's nmissed, for whichever process took it
+ * (ptw_ft_unattributed()).
+ *
+ * faulttrace.c writes its handlers for handle_mm_fault(vma, address,
+ * flags, regs) as ft_entry(vma, address, flags, data), ft_return(ret,
+ * data) and ft_count(); PTW_FT_HANDLERS() wraps them in the types this
+ * kernel's probes call back, reading the arguments and the return value
+ * from the registers these pass.
+ */
+#ifdef CONFIG_FPROBE
+#include <linux/fprobe.h>
+/* 6.14 moved fprobes onto fgraph: ftrace_regs for the handlers, this cap */
+#ifdef MAX_FPROBE_DATA_SIZE
+#define PTW_FT_FGRAPH
+#endif
+#else
+#include <linux/kprobes.h>
+#endif
+
+#ifdef PTW_FT_FGRAPH
+#define PTW_FT_COUNTER		0
+
+static inline unsigned long ptw_ft_arg(struct ftrace_regs *regs, unsigned int n)
+{
+	return ftrace_regs_get_argument(regs, n);
+}
+
+static inline vm_fault_t ptw_ft_ret(struct ftrace_regs *regs)
+{
+	return (__force vm_fault_t)ftrace_regs_get_return_value(regs);
+}
+#else
+#define PTW_FT_COUNTER		1
+
+static inline unsigned long ptw_ft_arg(struct pt_regs *regs, unsigned int n)
+{
+	return regs_get_kernel_argument(regs, n);
+}
+
+static inline vm_fault_t ptw_ft_ret(struct pt_regs *regs)
+{
+	return (__force vm_fault_t)regs_return_value(regs);
+}
+#endif
+
+#ifdef CONFIG_FPROBE
+/* the registers an fprobe handler gets */
+#ifdef PTW_FT_FGRAPH
+#define ptw_fp_regs		ftrace_regs
+#else
+#define ptw_fp_regs		pt_regs
+#endif
+
+struct ptw_ft_probe {
+	struct fprobe tracer;
+	struct fprobe counter;	/* registered only with PTW_FT_COUNTER */
+};
+
+#define PTW_FT_HANDLERS(entry, ret, count)				\
+static int entry##_fp(struct fprobe *fp, unsigned long ip,		\
+		      unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		      void *data)					\
+{									\
+	return entry((void *)ptw_ft_arg(regs, 0), ptw_ft_arg(regs, 1),	\
+		     ptw_ft_arg(regs, 2), data);			\
+}									\
+static void ret##_fp(struct fprobe *fp, unsigned long ip,		\
+		     unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		     void *data)					\
+{									\
+	ret(ptw_ft_ret(regs), data);					\
+}									\
+static int count##_fp(struct fprobe *fp, unsigned long ip,		\
+		      unsigned long ret_ip, struct ptw_fp_regs *regs,	\
+		      void *data)					\
+{									\
+	count();							\
+	return 0;							\
+}									\
+static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,	\
+			   size_t data_size, int maxactive)		\
+{									\
+	return __ptw_ft_register(p, sym, data_size, maxactive,		\
+				 entry##_fp, ret##_fp, count##_fp);	\
+}
+
+static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
+				    size_t data_size, int maxactive,
+				    fprobe_entry_cb entry, fprobe_exit_cb ret,
+				    fprobe_entry_cb count)
+{
+	int err;
+
+	/* not reusable as is after unregistering: built anew each time */
+	p->tracer = (struct fprobe) {
+		.entry_handler = entry,
+		.exit_handler = ret,
+		.entry_data_size = data_size,
+#ifndef PTW_FT_FGRAPH
+		.nr_maxactive = maxactive,	/* in all: 6.12 objpool's total */
+#endif
+	};
+	p->counter = (struct fprobe) { .entry_handler = count };
+	err = register_fprobe_syms(&p->tracer, &sym, 1);
+	if (err || !PTW_FT_COUNTER)
+		return err;
+	err = register_fprobe_syms(&p->counter, &sym, 1);
+	if (err)
+		unregister_fprobe(&p->tracer);
+	return err;
+}
+
+static inline void ptw_ft_unregister(struct ptw_ft_probe *p)
+{
+	if (PTW_FT_COUNTER)
+		unregister_fprobe(&p->counter);
+	unregister_fprobe(&p->tracer);
+	/*
+	 * 6.12's fprobe has an ftrace_ops of its own, whose unregistering
+	 * waits for its callbacks.  7.x's share fgraph's ops with every other
+	 * fprobe user (perf, BPF): while one is left, unregister_fprobe() only
+	 * drops our node and ips, and a CPU may still be in our handler.
+	 */
+	if (!PTW_FT_COUNTER)
+		synchronize_rcu();
+}
+
+/* 7.x: calls fgraph had no room for (shadow stack full), whoever's */
+static inline unsigned long ptw_ft_unattributed(struct ptw_ft_probe *p)
+{
+	return PTW_FT_COUNTER ? 0 : READ_ONCE(p->tracer.nmissed);
+}
+#else
+struct ptw_ft_probe {
+	struct kretprobe tracer;
+	struct kprobe counter;
+};
+
+#define PTW_FT_HANDLERS(entry, ret, count)				\
+static int entry##_kp(struct kretprobe_instance *ri,			\
+		      struct pt_regs *regs)				\
+{									\
+	return entry((void *)ptw_ft_arg(regs, 0), ptw_ft_arg(regs, 1),	\
+		     ptw_ft_arg(regs, 2), ri->data);			\
+}									\
+static int ret##_kp(struct kretprobe_instance *ri,			\
+		    struct pt_regs *regs)				\
+{									\
+	ret(ptw_ft_ret(regs), ri->data);				\
+	return 0;							\
+}									\
+static int count##_kp(struct kprobe *kp, struct pt_regs *regs)		\
+{									\
+	count();							\
+	return 0;							\
+}									\
+static int ptw_ft_register(struct ptw_ft_probe *p, const char *sym,	\
+			   size_t data_size, int maxactive)		\
+{									\
+	return __ptw_ft_register(p, sym, data_size, maxactive,		\
+				 entry##_kp, ret##_kp, count##_kp);	\
+}
+
+static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
+				    size_t data_size, int maxactive,
+				    kretprobe_handler_t entry, kretprobe_handler_t ret,
+				    kprobe_pre_handler_t count)
+{
+	int err;
+
+	/* A kprobe is not reusable as is after unregistering: build anew. */
+	p->tracer = (struct kretprobe) {
+		.kp.symbol_name = sym,
+		.entry_handler = entry,
+		.handler = ret,
+		.data_size = data_size,
+		.maxactive = maxactive,
+	};
+	p->counter = (struct kprobe) {
+		.symbol_name = sym,
+		.pre_handler = count,
+	};
+	err = register_kretprobe(&p->tracer);
+	if (err)
+		return err;
+	err = register_kprobe(&p->counter);
+	if (err)
+		unregister_kretprobe(&p->tracer);
+	return err;
+}
+
+/* both wait for running handlers; instances in flight go quietly */
+static inline void ptw_ft_unregister(struct ptw_ft_probe *p)
+{
+	unregister_kprobe(&p->counter);
+	unregister_kretprobe(&p->tracer);
+}
+
+static inline unsigned long ptw_ft_unattributed(struct ptw_ft_probe *p)
+{
+	return 0;
+}
+#endif
 
 /*
  * The vm events ptwalk reports, as entries of vmstat_ext.c's table.  Some

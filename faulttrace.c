@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Live page-fault tracing of one process (all its threads): a kretprobe
- * on handle_mm_fault() sees the VMA, the address, the fault flags, the
- * result and the duration of every fault the traced thread group takes,
- * and whether the entry the CPU faulted on was present (a protection
- * fault).
+ * Live page-fault tracing of one process (all its threads): a probe on
+ * handle_mm_fault()'s entry and return (an fprobe where the kernel has
+ * them, else a kretprobe: compat.h) sees the VMA, the address, the fault
+ * flags, the result and the duration of every fault the traced thread
+ * group takes, and whether the entry the CPU faulted on was present (a
+ * protection fault).
  * Zero cost when off: the probes are registered only while tracing (and
  * FT_DISARM_DELAY after).  No lock on the fault path: per-CPU tables,
  * added up at READ.  Bounded memory: at most FT_MAX_VMAS VMAs per CPU,
  * FT_MAX_VMAS in a READ, then an overflow bucket.
  */
-#include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -24,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
+#include "compat.h"
 #include "internal.h"
 
 #define FT_MAX_VMAS	256
@@ -38,8 +40,8 @@ enum ft_state { FT_IDLE, FT_RUNNING, FT_STOPPED };
 
 /*
  * One CPU's share of the trace.  Only the probe handlers running on that
- * CPU write it, with preemption off and never nested (kprobes do not
- * nest), inside @seq; READ copies every CPU's share under its @seq and
+ * CPU write it, with preemption off and never nested (handle_mm_fault()
+ * is not called from interrupts), inside @seq; READ copies every CPU's share under its @seq and
  * adds them up, so each CPU's counts are read as one consistent snapshot
  * and no lock is taken on the fault path.
  */
@@ -52,7 +54,7 @@ struct ft_cpu {
 	unsigned int nr_vmas;
 	bool counted;		/* ft_count() took the call ft_entry() sees next */
 	u64 entries;		/* traced handle_mm_fault() calls (ft_count) */
-	u64 followed;		/* of them, those with a kretprobe instance */
+	u64 followed;		/* of them, those ft_entry() saw */
 	struct ptwalk_ft_vma overflow;
 	u64 hist[PTWALK_FT_HIST];
 	struct ptwalk_ft_vma *vmas;	/* FT_MAX_VMAS of them */
@@ -69,6 +71,8 @@ static struct pid *ft_pid;		/* thread-group leader's pid, referenced */
  */
 static struct pid *ft_gate;
 static unsigned int ft_gen;		/* bumped by START and RESET */
+/* ptw_ft_unattributed() at the last clear, and at STOP */
+static unsigned long ft_lost0, ft_lost_stop;
 static pid_t ft_nr;
 static u64 ft_started_ns, ft_elapsed_ns;	/* ktime, as fault durations */
 static struct ft_cpu __percpu *ft_cpus;
@@ -78,8 +82,9 @@ static bool ft_armed;
 static void ft_idle_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ft_idle, ft_idle_fn);
 /*
- * Each fault in flight holds an instance while it sleeps (I/O, locks,
- * userfaultfd): room for many per CPU.  Capped: 6.7+'s objpool gives every
+ * Where the probe has a pool (a kretprobe, 6.12's fprobe), each fault in
+ * flight holds an instance while it sleeps (I/O, locks, userfaultfd):
+ * room for many per CPU.  Capped: 6.7+'s objpool gives every
  * possible CPU a power-of-two slot array of this size (8 KiB each at 1024).
  */
 #define FT_MAXACTIVE	clamp_t(int, 32 * num_possible_cpus(), 128, 1024)
@@ -102,32 +107,34 @@ static bool ft_traced(void)
 }
 
 /*
- * A plain kprobe on the same entry: it runs for every call, even when the
- * kretprobe has no free instance left and skips its own entry handler, so
- * entries - followed is exactly the traced faults the trace lost.  It is
- * registered after the kretprobe, so it runs first (kprobes on one address
- * run newest first) and decides for both: ft_entry() follows the call
- * only if it was counted, whatever the gate says by then.
+ * Count a call: the counter probe's handler (compat.h) where there is one.
+ * That probe runs for every call, even when the tracer has no free
+ * instance left and skips its entry handler, so entries - followed is
+ * exactly the traced faults the trace lost.  It runs first (compat.h) and
+ * decides for both: ft_entry() follows the call only if it was counted,
+ * whatever the gate says by then.
  */
-static int ft_count(struct kprobe *p, struct pt_regs *regs)
+static void ft_count(void)
 {
 	struct ft_cpu *fc = this_cpu_ptr(ft_cpus);
 
 	fc->counted = ft_traced();
 	if (!fc->counted)
-		return 0;
+		return;
 	raw_write_seqcount_begin(&fc->seq);
 	fc->entries++;
 	raw_write_seqcount_end(&fc->seq);
-	return 0;
 }
 
-static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int ft_entry(struct vm_area_struct *vma, unsigned long address,
+		    unsigned int flags, void *data)
 {
-	struct vm_area_struct *vma = (void *)regs_get_kernel_argument(regs, 0);
-	struct ft_call *c = (void *)ri->data;
+	struct ft_call *c = data;
 	struct ft_cpu *fc;
 
+	/* no counter probe: nothing can skip this handler, it counts */
+	if (!PTW_FT_COUNTER)
+		ft_count();
 	fc = this_cpu_ptr(ft_cpus);
 	/* Non-zero: not ours, skip the return handler. */
 	if (!fc->counted)
@@ -136,10 +143,9 @@ static int ft_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->gen = READ_ONCE(ft_gen);
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
-	c->flags = regs_get_kernel_argument(regs, 2);
+	c->flags = flags;
 	/* the error code's PF_PROT is gone by now: read what the CPU saw */
-	c->protection = ptw_fault_leaf_present(vma->vm_mm,
-					       regs_get_kernel_argument(regs, 1));
+	c->protection = ptw_fault_leaf_present(vma->vm_mm, address);
 	raw_write_seqcount_begin(&fc->seq);
 	fc->followed++;
 	raw_write_seqcount_end(&fc->seq);
@@ -168,11 +174,9 @@ static struct ptwalk_ft_vma *ft_slot(struct ft_cpu *fc, unsigned long start,
 	return &fc->vmas[fc->nr_vmas++];
 }
 
-static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void ft_return(vm_fault_t ret, void *data)
 {
-	/* the register holds the vm_fault_t handle_mm_fault() returned */
-	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
-	struct ft_call *c = (void *)ri->data;
+	struct ft_call *c = data;
 	u64 now = ktime_get_mono_fast_ns();
 	/* the fast clock may step back a little across a timekeeping update */
 	u64 ns = now > c->start_ns ? now - c->start_ns : 0;
@@ -181,7 +185,7 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	/* entered before a STOP, RESET or restart: not this trace's */
 	if (!READ_ONCE(ft_gate) || c->gen != READ_ONCE(ft_gen))
-		return 0;
+		return;
 	fc = this_cpu_ptr(ft_cpus);
 	raw_write_seqcount_begin(&fc->seq);
 	v = ft_slot(fc, c->vm_start, c->vm_end);
@@ -207,11 +211,10 @@ static int ft_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v->minor++;
 	fc->hist[min_t(unsigned int, ns ? ilog2(ns) : 0, PTWALK_FT_HIST - 1)]++;
 	raw_write_seqcount_end(&fc->seq);
-	return 0;
 }
 
-static struct kretprobe ft_probe;
-static struct kprobe ft_counter;
+PTW_FT_HANDLERS(ft_entry, ft_return, ft_count)
+static struct ptw_ft_probe ft_probe;
 
 static int ft_alloc(void)
 {
@@ -233,6 +236,12 @@ static int ft_alloc(void)
 		if (!fc->vmas)
 			return -ENOMEM;
 	}
+	/*
+	 * 7.x: a call still in flight when its probe went can reach
+	 * ft_return() once the probe is back at that address (a reloaded
+	 * module): its gen must not be this trace's by chance.
+	 */
+	ft_gen = get_random_u32();
 	return 0;
 }
 
@@ -267,6 +276,7 @@ static void ft_clear(void)
 		memset(fc->hist, 0, sizeof(fc->hist));
 	}
 	ft_gen++;
+	ft_lost0 = ptw_ft_unattributed(&ft_probe);
 	ft_started_ns = ktime_get_ns();
 	ft_elapsed_ns = 0;
 }
@@ -287,18 +297,22 @@ static void ft_open(void)
 }
 
 /*
- * Register the two probes, once for a run of traces.  Arming a probe
+ * Register the probes, once for a run of traces.  Arming a probe
  * rewrites handle_mm_fault()'s ftrace call site (text_poke_bp: an int3
  * on the site while the rest is written) while other CPUs fault through
- * it.  On Debian's kernels the probes on that site are ftrace-based and
- * have no out-of-line instruction copy (ainsn.insn is NULL): an int3 hit
- * there that the patching code does not claim is single-stepped to
- * address 0.  Registering and unregistering the probe at every START and
- * STOP did that twice in ~200 restarts under TCG, whose CPUs can keep
- * executing a stale translation of the site; disable/enable_kprobe()
- * patches the same way with the probe still hashed and crashed within
- * seconds.  So the site is patched once when tracing begins and once
- * FT_DISARM_DELAY after the last STOP, not at every restart.
+ * it.  A kprobe on that site (the kretprobe path) is ftrace-based and has
+ * no out-of-line instruction copy (ainsn.insn is NULL): an int3 hit there
+ * that the patching code does not claim is single-stepped to address 0.
+ * Registering and unregistering the probe at every START and STOP did
+ * that twice in ~200 restarts under TCG, whose CPUs can keep executing a
+ * stale translation of the site; disable/enable_kprobe() patches the same
+ * way with the probe still hashed and crashed within seconds.  An fprobe
+ * hashes no kprobe there, which ends that single-step, but patching the
+ * site under TCG still ends in "Oops: int3" at handle_mm_fault+0x5 now
+ * and then (an int3 neither the patching code nor kprobes claims: seen
+ * on 6.12 and 7.3 with the fprobe).  So either way the site is patched
+ * once when tracing begins and once FT_DISARM_DELAY after the last STOP,
+ * not at every restart.
  */
 static int ft_arm(void)
 {
@@ -307,26 +321,10 @@ static int ft_arm(void)
 	cancel_delayed_work(&ft_idle);
 	if (ft_armed)
 		return 0;
-	/* A kprobe is not reusable as is after unregistering: build anew. */
-	ft_counter = (struct kprobe) {
-		.symbol_name = "handle_mm_fault",
-		.pre_handler = ft_count,
-	};
-	ft_probe = (struct kretprobe) {
-		.kp.symbol_name = "handle_mm_fault",
-		.entry_handler = ft_entry,
-		.handler = ft_return,
-		.data_size = sizeof(struct ft_call),
-		.maxactive = FT_MAXACTIVE,
-	};
-	ret = register_kretprobe(&ft_probe);
+	ret = ptw_ft_register(&ft_probe, "handle_mm_fault", sizeof(struct ft_call),
+			      FT_MAXACTIVE);
 	if (ret)
 		return ret;
-	ret = register_kprobe(&ft_counter);
-	if (ret) {
-		unregister_kretprobe(&ft_probe);
-		return ret;
-	}
 	ft_armed = true;
 	return 0;
 }
@@ -335,9 +333,7 @@ static void ft_disarm(void)
 {
 	if (!ft_armed)
 		return;
-	/* both wait for running handlers; instances in flight go quietly */
-	unregister_kprobe(&ft_counter);
-	unregister_kretprobe(&ft_probe);
+	ptw_ft_unregister(&ft_probe);
 	ft_armed = false;
 }
 
@@ -395,6 +391,7 @@ static int ft_start(pid_t nr)
 static void ft_stop(void)
 {
 	ft_close();
+	ft_lost_stop = ptw_ft_unattributed(&ft_probe);
 	ft_elapsed_ns = ktime_get_ns() - ft_started_ns;
 	ft_state = FT_STOPPED;
 	schedule_delayed_work(&ft_idle, FT_DISARM_DELAY);
@@ -484,8 +481,12 @@ static void ft_read(struct ptwalk_fault_trace *req, struct ptwalk_ft_vma *vmas)
 	 * The traced process's own faults that found every instance taken
 	 * (threads blocked in a fault hold one each).  Exact once stopped;
 	 * while running, a fault between the two entry handlers may show.
+	 * 7.x: no pool, no counter (entries == followed); what fgraph had no
+	 * room for is the fprobe's nmissed, of every process, added whole.
 	 */
 	req->nmissed = entries > followed ? entries - followed : 0;
+	req->nmissed += (req->running ? ptw_ft_unattributed(&ft_probe) : ft_lost_stop) -
+			ft_lost0;
 	req->elapsed_ns = req->running ? ktime_get_ns() - ft_started_ns : ft_elapsed_ns;
 }
 

@@ -95,6 +95,10 @@ run_qemu() {
 	local try pid waited last
 	boot_notes=()
 	for try in $(seq "$boot_tries"); do
+		# emptied here, not only by qemu_once's redirection in the
+		# background: else the grep below may see the last run's log, and
+		# the next one an empty file, and boot a second guest beside this
+		: > "$3"
 		qemu_once "$@" &
 		pid=$!
 		waited=0
@@ -163,6 +167,18 @@ run_vng() {
 		--qemu-opts="-cpu max -machine pc -nodefaults" "${share[@]}" --append "$(guest_append "$2")" \
 		--exec "ptwalk_runner=vng ptwalk_mode=$mode PTWALK_KO='$ko' PTWALK_BIN='$build/bin' PTWALK_TOP='$top' sh '$top/scripts/guest-init'" \
 		< /dev/null > "$3" 2> "$3.console")
+}
+
+# kconfig_has KVER OPTION: the lane kernel was built with OPTION=y (its
+# headers' .config, on the host or, for 7.x, in the trixie root)
+kconfig_has() {
+	local c
+	for c in "/usr/src/linux-headers-$1/.config" \
+		"${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}/usr/src/linux-headers-$1/.config"; do
+		[ -r "$c" ] && { grep -qx "$2=y" "$c"; return; }
+	done
+	echo "run-guests: no .config for $1" >&2
+	return 2
 }
 
 # The SKIPs a lane may have: selftests/skips, "LANE-GLOB BINARY:TEST WHY".
@@ -273,9 +289,21 @@ judge() {
 				problems+=("${b##*/}: not run in the guest")
 		done
 		[ $((pass + fail + skip)) -gt 0 ] || problems+=("no test ran")
-		# the fault trace seen registered, so that its absence after rmmod means something
-		sed -n '/PTWALK-GUEST kprobes tracing begin/,/PTWALK-GUEST kprobes tracing end/p' "$log" |
-			grep -q handle_mm_fault || problems+=("no handle_mm_fault kprobe seen while tracing")
+		# the fault trace seen registered, so that its absence after rmmod
+		# means something, and as what this kernel should use (compat.h): an
+		# fprobe (ftrace's enabled_functions, no kprobe there) where the
+		# kernel has CONFIG_FPROBE, else a kretprobe (kprobes/list)
+		local kp ef
+		kp=$(sed -n '/PTWALK-GUEST kprobes tracing begin/,/PTWALK-GUEST kprobes tracing end/p' "$log" |
+			grep -c handle_mm_fault)
+		ef=$(sed -n '/PTWALK-GUEST ftrace tracing begin/,/PTWALK-GUEST ftrace tracing end/p' "$log" |
+			grep -c handle_mm_fault)
+		if kconfig_has "$kver" CONFIG_FPROBE; then
+			[ "$ef" -gt 0 ] || problems+=("no handle_mm_fault fprobe in enabled_functions while tracing")
+			[ "$kp" -eq 0 ] || problems+=("a handle_mm_fault kprobe while tracing, on a kernel with fprobes")
+		else
+			[ "$kp" -gt 0 ] || problems+=("no handle_mm_fault kprobe seen while tracing")
+		fi
 	fi
 	if grep -q 'PTWALK-GUEST module loaded' "$log"; then
 		grep -q 'PTWALK-GUEST module unloaded' "$log" || problems+=("rmmod failed")
@@ -285,6 +313,10 @@ judge() {
 		probes=$(sed -n '/PTWALK-GUEST kprobes after-rmmod begin/,/PTWALK-GUEST kprobes after-rmmod end/p' \
 			"$log" | grep -E 'ptwalk|handle_mm_fault')
 		[ -n "$probes" ] && problems+=("kprobes left after rmmod: $(echo "$probes" | head -n 2 | tr '\n' ' ')")
+		grep -q 'PTWALK-GUEST ftrace after-rmmod end' "$log" || problems+=("no ftrace list after rmmod")
+		probes=$(sed -n '/PTWALK-GUEST ftrace after-rmmod begin/,/PTWALK-GUEST ftrace after-rmmod end/p' \
+			"$log" | grep -E 'ptwalk|handle_mm_fault')
+		[ -n "$probes" ] && problems+=("ftrace hooks left after rmmod: $(echo "$probes" | head -n 2 | tr '\n' ' ')")
 		# taint: what boot set is reported; after rmmod nothing new but O and E
 		local t0 t1 new
 		t0=$(sed -n 's/^PTWALK-GUEST taint before insmod \([0-9]*\)$/\1/p' "$log" | head -n 1)

@@ -22,7 +22,7 @@
  *   --calls=N  PTWALK_FUZZ_CALLS=N  ptwalk_fuzz_calls=N  (default 100000)
  *   --log=K    PTWALK_FUZZ_LOG=K    ptwalk_fuzz_log=K    (print calls >= K)
  *   --trace_starts=N  PTWALK_FUZZ_TRACE_STARTS=N  ptwalk_fuzz_trace_starts=N
- *              real FAULT_TRACE STARTs allowed (default 0: see below)
+ *              real FAULT_TRACE STARTs allowed (default 0: see run_fuzz())
  * A failure prints the seed and the call's index: rerun with that seed,
  * --log=INDEX-20 and --calls=INDEX+1 (in a guest: ptwalk_fuzz_seed=,
  * ptwalk_fuzz_log=, ptwalk_fuzz_calls= on its command line) to see the
@@ -970,7 +970,7 @@ static void fuzz_ioctl(struct fuzz *f, int op)
 		};
 
 		b.ft.op = one_in(16) ? (uint32_t)rnd() : PICK(ops);
-		/* registering a kretprobe costs: a few dozen per run */
+		/* registering the probes costs: a few dozen per run */
 		if (b.ft.op == PTWALK_FT_START && !f->ft_budget)
 			b.ft.op = PTWALK_FT_READ;
 		else if (b.ft.op == PTWALK_FT_START)
@@ -1364,11 +1364,15 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 		f->calls /= 5;
 	rng = f->seed ^ (unpriv ? 0x9e3779b97f4a7c15ULL : 0);	/* nobody: its own stream */
 	/*
-	 * Real trace STARTs only on request.  A STOP/START no longer patches
-	 * code (the probes stay armed for 2 s), but a START after that arms
-	 * handle_mm_fault's ftrace site anew, and arming it while another CPU
-	 * faults still crashes TCG guests now and then (7.3: RIP 0 and an int3
-	 * Oops at handle_mm_fault+0x5 in this fuzzer).  Not fixed yet.
+	 * Real trace STARTs only on request.  A START after the probes went
+	 * (2 s after a STOP) patches handle_mm_fault()'s ftrace site anew, and
+	 * patching it while another CPU faults still crashes TCG guests now
+	 * and then, with either probe: the kretprobe (6.1) single-steps an
+	 * int3 left there to RIP 0; with the fprobe (6.12, 7.3) no kprobe is
+	 * hashed there, but an "Oops: int3" at handle_mm_fault+0x5 remains
+	 * (soak_test with ptwalk_soak_rearm_ms=2300: on 7.3 in 1 boot of 2;
+	 * on 6.12 in 1, the other hung silently).  About 9 STARTs in a run
+	 * of 100000 calls when allowed.
 	 */
 	f->ft_budget = test_knob("trace_starts", "PTWALK_FUZZ_TRACE_STARTS", "ptwalk_fuzz_trace_starts",
 			    &v) ? v : 0;

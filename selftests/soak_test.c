@@ -22,6 +22,10 @@
  *
  * Length: --seconds=N, PTWALK_SOAK_SECONDS=N or ptwalk_soak=N on the
  * kernel command line (the guest's /init passes no environment); 10 s.
+ * --rearm-ms=N (PTWALK_SOAK_REARM_MS, ptwalk_soak_rearm_ms=): wait N ms
+ * between each restart's STOP and START (0: none); past the module's 2 s
+ * its probes go, and the START registers them anew while the churn
+ * faults: each restart then patches handle_mm_fault()'s entry twice.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -85,6 +89,7 @@ struct soak {
 	uint64_t pfn0;		/* of the file's page 0 */
 	/* counts */
 	unsigned long xlates, walks, walk_records, maps, dbg_reads, ft_reads, ft_restarts;
+	unsigned long ft_rearms;
 	unsigned long stable_checks, stable_moved, shared_seen, unshared_seen, absent_seen;
 	unsigned long mmaps, munmaps, mremaps, mprotects, dontneeds, collapses, collapse_fail;
 	unsigned long forks, truncates, punches, hzaps, hremaps;
@@ -754,7 +759,7 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 	};
 	struct churn c[NCHURN];
 	struct ptwalk_fault_trace t;
-	unsigned long long seconds = 10, restart_ms = 500;
+	unsigned long long seconds = 10, restart_ms = 500, rearm_ms = 0;
 	unsigned long taint0, taint1;
 	struct timespec t0, now, last;
 	uint64_t traced = 0;
@@ -763,6 +768,10 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 
 	test_knob("seconds", "PTWALK_SOAK_SECONDS", "ptwalk_soak", &seconds);
 	test_knob("restart-ms", "PTWALK_SOAK_RESTART_MS", "ptwalk_soak_restart_ms", &restart_ms);
+	test_knob("rearm-ms", "PTWALK_SOAK_REARM_MS", "ptwalk_soak_rearm_ms", &rearm_ms);
+	if (rearm_ms)
+		fprintf(stderr, "# each restart waits %llu ms between STOP and START (--rearm-ms=N / PTWALK_SOAK_REARM_MS / ptwalk_soak_rearm_ms=)\n",
+			rearm_ms);
 	fprintf(stderr, "# soak for %llu s (--seconds=N / PTWALK_SOAK_SECONDS / ptwalk_soak=), trace restarted every %llu ms (0: never; --restart-ms=N / PTWALK_SOAK_RESTART_MS / ptwalk_soak_restart_ms=), file page 0 at pfn %#llx\n",
 		seconds, restart_ms, (unsigned long long)S.pfn0);
 	kmsg = kmsg_open();
@@ -819,7 +828,15 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 				  (now.tv_nsec - last.tv_nsec) / 1000000 >= (long)restart_ms) {
 			last = now;
 			traced += ft_total(&t, v);
-			if (ft(PTWALK_FT_STOP, 0, &t, NULL, 0) || ft(PTWALK_FT_START, S.self, &t, NULL, 0))
+			if (ft(PTWALK_FT_STOP, 0, &t, NULL, 0))
+				BAD("stopping the trace: %s", strerror(errno));
+			if (rearm_ms) {
+				struct timespec p = { rearm_ms / 1000, rearm_ms % 1000 * 1000000 };
+
+				nanosleep(&p, NULL);
+				S.ft_rearms++;
+			}
+			if (ft(PTWALK_FT_START, S.self, &t, NULL, 0))
 				BAD("restarting the trace: %s", strerror(errno));
 			S.ft_restarts++;
 		}
@@ -843,8 +860,9 @@ TEST_F_TIMEOUT(soak, churn_against_readers, 900)
 	complaints += kmsg_check(kmsg, "soak");
 	taint1 = kernel_tainted();
 
-	fprintf(stderr, "# readers: %lu translations, %lu walks (%lu records), %lu MAPS, %lu debugfs reads, %lu trace reads, %lu trace restarts\n",
-		S.xlates, S.walks, S.walk_records, S.maps, S.dbg_reads, S.ft_reads, S.ft_restarts);
+	fprintf(stderr, "# readers: %lu translations, %lu walks (%lu records), %lu MAPS, %lu debugfs reads, %lu trace reads, %lu trace restarts (%lu after a %llu ms pause)\n",
+		S.xlates, S.walks, S.walk_records, S.maps, S.dbg_reads, S.ft_reads, S.ft_restarts,
+		S.ft_rearms, rearm_ms);
 	fprintf(stderr, "# checks: %lu stable-page checks (%lu moved under us); file page 0 in both: one PMD table %lu times, two %lu, absent in one %lu\n",
 		S.stable_checks, S.stable_moved, S.shared_seen, S.unshared_seen, S.absent_seen);
 	fprintf(stderr, "# churn: %lu mmap, %lu munmap, %lu mremap, %lu mprotect, %lu DONTNEED, %lu COLLAPSE (%lu failed), %lu forks\n",

@@ -139,7 +139,7 @@ enum {
 #define PTWALK_FEAT_MAPS	(1ULL << 4)
 /* what a kernel's config may leave out (Debian's RT kernels have no THP) */
 #define PTWALK_FEAT_THP		(1ULL << 5)	/* transparent huge pages exist */
-#define PTWALK_FEAT_FAULT_TRACE	(1ULL << 6)	/* FAULT_TRACE can start (kretprobes) */
+#define PTWALK_FEAT_FAULT_TRACE	(1ULL << 6)	/* FAULT_TRACE can start (fprobes or kretprobes) */
 
 struct ptwalk_info {
 	__u32 size;		/* in: sizeof(struct ptwalk_info) */
