@@ -295,9 +295,10 @@ static inline bool ptw_have_fault_trace(void)
  * call) and, where the tracer can skip a call's entry handler for want of
  * a free instance (a kretprobe's, or 6.12's rethook pool: every thread
  * asleep in a fault holds one), a counter: an entry-only probe on the
- * same function that runs first for every call (kprobes on one address
- * and 6.12's fprobes, one ftrace_ops each, run newest first: it is
- * registered last).  7.x's fprobes keep a call's data on the task's own
+ * same function that runs for every call, after the tracer (kprobes on
+ * one address and 6.12's fprobes, one ftrace_ops each, run newest first:
+ * it is registered first, and unregistered last, so the site is patched
+ * with the counter alone on it).  7.x's fprobes keep a call's data on the task's own
  * fgraph shadow stack: no pool, nothing to skip, no counter
  * (PTW_FT_COUNTER 0); a call fgraph cannot find room for is counted in
  * the fprobe's nmissed, for whichever process took it
@@ -317,6 +318,7 @@ static inline bool ptw_have_fault_trace(void)
 #endif
 #else
 #include <linux/kprobes.h>
+#include <asm/text-patching.h>
 #endif
 
 #ifdef PTW_FT_FGRAPH
@@ -403,20 +405,22 @@ static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
 #endif
 	};
 	p->counter = (struct fprobe) { .entry_handler = count };
+	if (PTW_FT_COUNTER) {
+		err = register_fprobe_syms(&p->counter, &sym, 1);
+		if (err)
+			return err;
+	}
 	err = register_fprobe_syms(&p->tracer, &sym, 1);
-	if (err || !PTW_FT_COUNTER)
-		return err;
-	err = register_fprobe_syms(&p->counter, &sym, 1);
-	if (err)
-		unregister_fprobe(&p->tracer);
+	if (err && PTW_FT_COUNTER)
+		unregister_fprobe(&p->counter);
 	return err;
 }
 
 static inline void ptw_ft_unregister(struct ptw_ft_probe *p)
 {
+	unregister_fprobe(&p->tracer);
 	if (PTW_FT_COUNTER)
 		unregister_fprobe(&p->counter);
-	unregister_fprobe(&p->tracer);
 	/*
 	 * 6.12's fprobe has an ftrace_ops of its own, whose unregistering
 	 * waits for its callbacks.  7.x's share fgraph's ops with every other
@@ -438,10 +442,28 @@ struct ptw_ft_probe {
 	struct kprobe counter;
 };
 
+/*
+ * The probes on the site are ftrace-based: they run from its call, never
+ * from an int3, except an int3 QEMU's TCG runs from a stale translation
+ * after text_poke_bp() (faulttrace.c, ft_int3_notify()).  kprobes claim
+ * that int3 for the probe hashed there and would single-step it from the
+ * copy an ftrace-based probe does not have (RIP 0).  The int3 handler
+ * runs as an NMI: the handlers see it so.  The tracer's entry skips the
+ * call; the counter, which runs after it and alone while the site is
+ * patched, has kprobes resume at the site (a non-zero return: no
+ * single-step), which runs what memory holds now.
+ */
+static inline void ptw_ft_retry_int3(struct pt_regs *regs)
+{
+	instruction_pointer_set(regs, instruction_pointer(regs) - INT3_INSN_SIZE);
+}
+
 #define PTW_FT_HANDLERS(entry, ret, count)				\
 static int entry##_kp(struct kretprobe_instance *ri,			\
 		      struct pt_regs *regs)				\
 {									\
+	if (in_nmi())	/* a stale int3: count##_kp() retries it */	\
+		return 1;						\
 	return entry((void *)ptw_ft_arg(regs, 0), ptw_ft_arg(regs, 1),	\
 		     ptw_ft_arg(regs, 2), ri->data);			\
 }									\
@@ -453,6 +475,10 @@ static int ret##_kp(struct kretprobe_instance *ri,			\
 }									\
 static int count##_kp(struct kprobe *kp, struct pt_regs *regs)		\
 {									\
+	if (in_nmi()) {							\
+		ptw_ft_retry_int3(regs);				\
+		return 1;						\
+	}								\
 	count();							\
 	return 0;							\
 }									\
@@ -482,20 +508,20 @@ static inline int __ptw_ft_register(struct ptw_ft_probe *p, const char *sym,
 		.symbol_name = sym,
 		.pre_handler = count,
 	};
-	err = register_kretprobe(&p->tracer);
-	if (err)
-		return err;
 	err = register_kprobe(&p->counter);
 	if (err)
-		unregister_kretprobe(&p->tracer);
+		return err;
+	err = register_kretprobe(&p->tracer);
+	if (err)
+		unregister_kprobe(&p->counter);
 	return err;
 }
 
 /* both wait for running handlers; instances in flight go quietly */
 static inline void ptw_ft_unregister(struct ptw_ft_probe *p)
 {
-	unregister_kprobe(&p->counter);
 	unregister_kretprobe(&p->tracer);
+	unregister_kprobe(&p->counter);
 }
 
 static inline unsigned long ptw_ft_unattributed(struct ptw_ft_probe *p)

@@ -11,10 +11,13 @@
  * added up at READ.  Bounded memory: at most FT_MAX_VMAS VMAs per CPU,
  * FT_MAX_VMAS in a READ, then an overflow bucket.
  */
+#include <linux/atomic.h>
+#include <linux/kdebug.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/random.h>
@@ -25,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
+#include <asm/text-patching.h>
 #include "compat.h"
 #include "internal.h"
 
@@ -52,7 +56,8 @@ struct ft_cpu {
 	 */
 	seqcount_t seq;
 	unsigned int nr_vmas;
-	bool counted;		/* ft_count() took the call ft_entry() sees next */
+	bool decided;		/* ft_entry() decided this call for ft_count() */
+	bool traced;		/* ...and what it decided */
 	u64 entries;		/* traced handle_mm_fault() calls (ft_count) */
 	u64 followed;		/* of them, those ft_entry() saw */
 	struct ptwalk_ft_vma overflow;
@@ -106,40 +111,49 @@ static bool ft_traced(void)
 	return task_tgid(current) == smp_load_acquire(&ft_gate);
 }
 
-/*
- * Count a call: the counter probe's handler (compat.h) where there is one.
- * That probe runs for every call, even when the tracer has no free
- * instance left and skips its entry handler, so entries - followed is
- * exactly the traced faults the trace lost.  It runs first (compat.h) and
- * decides for both: ft_entry() follows the call only if it was counted,
- * whatever the gate says by then.
- */
-static void ft_count(void)
+static void ft_count_entry(struct ft_cpu *fc)
 {
-	struct ft_cpu *fc = this_cpu_ptr(ft_cpus);
-
-	fc->counted = ft_traced();
-	if (!fc->counted)
-		return;
 	raw_write_seqcount_begin(&fc->seq);
 	fc->entries++;
 	raw_write_seqcount_end(&fc->seq);
 }
 
+/*
+ * Count a call: the counter probe's handler (compat.h) where there is one.
+ * That probe runs for every call, even when the tracer has no free
+ * instance left and skips its entry handler, so entries - followed is
+ * exactly the traced faults the trace lost.  It runs after the tracer's
+ * entry handler (compat.h): it counts what ft_entry() decided, whatever
+ * the gate says by then, or decides itself when ft_entry() did not run.
+ * Either way the decision ends with the call.
+ */
+static void ft_count(void)
+{
+	struct ft_cpu *fc = this_cpu_ptr(ft_cpus);
+	bool traced = fc->decided ? fc->traced : ft_traced();
+
+	fc->decided = false;
+	if (traced)
+		ft_count_entry(fc);
+}
+
 static int ft_entry(struct vm_area_struct *vma, unsigned long address,
 		    unsigned int flags, void *data)
 {
+	struct ft_cpu *fc = this_cpu_ptr(ft_cpus);
 	struct ft_call *c = data;
-	struct ft_cpu *fc;
+	bool traced = ft_traced();
 
-	/* no counter probe: nothing can skip this handler, it counts */
-	if (!PTW_FT_COUNTER)
-		ft_count();
-	fc = this_cpu_ptr(ft_cpus);
+	if (PTW_FT_COUNTER) {
+		fc->decided = true;
+		fc->traced = traced;
+	} else if (traced) {
+		/* no counter probe: nothing can skip this handler, it counts */
+		ft_count_entry(fc);
+	}
 	/* Non-zero: not ours, skip the return handler. */
-	if (!fc->counted)
+	if (!traced)
 		return 1;
-	fc->counted = false;
 	c->gen = READ_ONCE(ft_gen);
 	c->vm_start = vma->vm_start;
 	c->vm_end = vma->vm_end;
@@ -297,6 +311,38 @@ static void ft_open(void)
 }
 
 /*
+ * QEMU's TCG can run a stale translation of a site text_poke_bp() has
+ * already rewritten, and so an int3 no longer in memory that the patching
+ * code does not claim.  Kernels up to 6.1 retried such an int3
+ * (kprobe_int3_handler()); later ones die ("Oops: int3" at
+ * handle_mm_fault+0x5, seen with the fprobe on 6.12 and 7.3).  Once ptwalk
+ * has patched handle_mm_fault()'s ftrace site, an int3 in its first bytes
+ * that is gone from memory is retried, as 6.1 did.  An int3 still there is
+ * someone's breakpoint: not ours.  On hardware it never comes.  (Where a
+ * kprobe is hashed on the site, kprobes see the int3 first: compat.h.)
+ */
+#define FT_SITE_BYTES	16	/* endbr64 and the 5-byte call, with room */
+static atomic_t ft_int3_retries = ATOMIC_INIT(0);
+static bool ft_int3_registered;
+
+static int ft_int3_notify(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct die_args *args = data;
+	unsigned long ip, fn = (unsigned long)handle_mm_fault;
+
+	if (val != DIE_INT3 || user_mode(args->regs))
+		return NOTIFY_DONE;
+	ip = instruction_pointer(args->regs) - INT3_INSN_SIZE;
+	if (ip < fn || ip >= fn + FT_SITE_BYTES || *(u8 *)ip == INT3_INSN_OPCODE)
+		return NOTIFY_DONE;
+	instruction_pointer_set(args->regs, ip);
+	atomic_inc(&ft_int3_retries);
+	return NOTIFY_STOP;
+}
+
+static struct notifier_block ft_int3_nb = { .notifier_call = ft_int3_notify };
+
+/*
  * Register the probes, once for a run of traces.  Arming a probe
  * rewrites handle_mm_fault()'s ftrace call site (text_poke_bp: an int3
  * on the site while the rest is written) while other CPUs fault through
@@ -321,6 +367,13 @@ static int ft_arm(void)
 	cancel_delayed_work(&ft_idle);
 	if (ft_armed)
 		return 0;
+	if (!ft_int3_registered) {
+		/* before the first patch; it stays until the module goes */
+		ret = register_die_notifier(&ft_int3_nb);
+		if (ret)
+			return ret;
+		ft_int3_registered = true;
+	}
 	ret = ptw_ft_register(&ft_probe, "handle_mm_fault", sizeof(struct ft_call),
 			      FT_MAXACTIVE);
 	if (ret)
@@ -552,6 +605,13 @@ void ptw_fault_trace_exit(void)
 	mutex_unlock(&ft_mutex);
 	cancel_delayed_work_sync(&ft_idle);
 	ft_disarm();
+	if (ft_int3_registered) {
+		unregister_die_notifier(&ft_int3_nb);
+		ft_int3_registered = false;
+		if (atomic_read(&ft_int3_retries))
+			pr_info("ptwalk: retried %d stale int3 at handle_mm_fault's patched site (an emulator's stale code)\n",
+				atomic_read(&ft_int3_retries));
+	}
 	put_pid(ft_pid);
 	ft_pid = NULL;
 	ft_free();
