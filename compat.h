@@ -298,17 +298,17 @@ static inline bool ptw_have_fault_trace(void)
  * same function that runs for every call, after the tracer (kprobes on
  * one address and 6.12's fprobes, one ftrace_ops each, run newest first:
  * it is registered first, and unregistered last, so the site is patched
- * with the counter alone on it).  7.x's fprobes keep a call's data on the task's own
- * fgraph shadow stack: no pool, nothing to skip, no counter
+ * with the counter alone on it).  7.x's fprobes keep a call's data on the
+ * task's own fgraph shadow stack: no pool, nothing to skip, no counter
  * (PTW_FT_COUNTER 0); a call fgraph cannot find room for is counted in
  * the fprobe's nmissed, for whichever process took it
  * (ptw_ft_unattributed()).
  *
  * faulttrace.c writes its handlers for handle_mm_fault(vma, address,
  * flags, regs) as ft_entry(vma, address, flags, data), ft_return(ret,
- * data) and ft_count(); PTW_FT_HANDLERS() wraps them in the types this
- * kernel's probes call back, reading the arguments and the return value
- * from the registers these pass.
+ * data), ft_count() and ft_retry_int3(regs); PTW_FT_HANDLERS() wraps them
+ * in the types this kernel's probes call back, reading the arguments and
+ * the return value from the registers these pass.
  */
 #ifdef CONFIG_FPROBE
 #include <linux/fprobe.h>
@@ -360,7 +360,7 @@ struct ptw_ft_probe {
 	struct fprobe counter;	/* registered only with PTW_FT_COUNTER */
 };
 
-#define PTW_FT_HANDLERS(entry, ret, count)				\
+#define PTW_FT_HANDLERS(entry, ret, count, retry)			\
 static int entry##_fp(struct fprobe *fp, unsigned long ip,		\
 		      unsigned long ret_ip, struct ptw_fp_regs *regs,	\
 		      void *data)					\
@@ -451,14 +451,11 @@ struct ptw_ft_probe {
  * runs as an NMI: the handlers see it so.  The tracer's entry skips the
  * call; the counter, which runs after it and alone while the site is
  * patched, has kprobes resume at the site (a non-zero return: no
- * single-step), which runs what memory holds now.
+ * single-step: retry() backs up over the int3), which runs what memory
+ * holds now.
  */
-static inline void ptw_ft_retry_int3(struct pt_regs *regs)
-{
-	instruction_pointer_set(regs, instruction_pointer(regs) - INT3_INSN_SIZE);
-}
 
-#define PTW_FT_HANDLERS(entry, ret, count)				\
+#define PTW_FT_HANDLERS(entry, ret, count, retry)			\
 static int entry##_kp(struct kretprobe_instance *ri,			\
 		      struct pt_regs *regs)				\
 {									\
@@ -476,7 +473,7 @@ static int ret##_kp(struct kretprobe_instance *ri,			\
 static int count##_kp(struct kprobe *kp, struct pt_regs *regs)		\
 {									\
 	if (in_nmi()) {							\
-		ptw_ft_retry_int3(regs);				\
+		retry(regs);						\
 		return 1;						\
 	}								\
 	count();							\
