@@ -11,8 +11,10 @@ k=${1:?usage: kmake.sh KVER DIR [MAKE ARGS...]}
 d=${2:?usage: kmake.sh KVER DIR [MAKE ARGS...]}
 shift 2
 root=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
-if [ -d "/usr/src/linux-headers-$k" ]; then
-	exec make -C "/usr/src/linux-headers-$k" M="$d" "$@"
+# PTWALK_HEADERS: a private registration of the debug kernel (build-debug-kernel.sh)
+hdrs=${PTWALK_HEADERS:-/usr/src}
+if [ -d "$hdrs/linux-headers-$k" ]; then
+	exec make -C "$hdrs/linux-headers-$k" M="$d" "$@"
 elif [ -d "$root/usr/src/linux-headers-$k" ]; then
 	PTWALK_BIND=$d exec "$here/trixie-root.sh" run \
 		make -C "/usr/src/linux-headers-$k" M="$d" "$@"
