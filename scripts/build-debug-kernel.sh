@@ -8,8 +8,8 @@
 # the unpacked source first: fixes of 6.1 bugs that stop the debug boot.
 #
 # The result is cached under $PTWALK_DEBUG_CACHE/KEY/ (KEY: a hash of the
-# fragment, the patches, the source version and this recipe): bzImage and build/, the
-# tree external modules build against (make -C KEY/build M=DIR), with
+# fragment, the patches, the source version and this recipe): bzImage and
+# build/, the tree external modules build against (make -C KEY/build M=DIR), with
 # vmlinux for faddr2line.  A run whose KEY is cached only registers it
 # (about a second); a new KEY rebuilds in $PTWALK_DEBUG_CACHE/obj, where a
 # changed option recompiles what depends on it (KFENCE or PAGE_TABLE_CHECK:
@@ -19,8 +19,9 @@
 #   $PTWALK_KERNELS/vmlinuz-KREL, $PTWALK_KERNELS/modules-KREL/order (empty:
 #   zram and ext4 are built in), /usr/src/linux-headers-KREL -> KEY/build
 #   (scripts/kmake.sh; PTWALK_HEADERS instead of /usr/src: a private
-#   registration beside PTWALK_KERNELS), and KREL in $PTWALK_KERNELS/debug-versions (read by
-#   build-modules.sh and mkinitramfs.sh; the debug lane of run-guests.sh).
+#   registration beside PTWALK_KERNELS), and KREL in
+#   $PTWALK_KERNELS/debug-versions (read by build-modules.sh and
+#   mkinitramfs.sh; the debug lane of run-guests.sh).
 #   scripts/build-debug-kernel.sh [--print-key]
 set -euo pipefail
 # All in one function: bash parses it whole before it runs, so an edit of
