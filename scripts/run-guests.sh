@@ -89,10 +89,10 @@ qemu_once() {
 
 # run_qemu KVER EXTRA LOG: qemu_once, booted again (3 boots at most) if it hung
 # before guest-init ran (no PTWALK-GUEST line in $boot_s seconds: nothing
-# of ptwalk's had run).  The debug kernel hangs so in about 1 boot of 3,
-# at "Running RCU-tasks wait API self tests" (0.9 s in); a retried boot is
-# printed as a note of the lane (boot_notes), never hidden; if every boot
-# hangs, the lane fails.
+# of ptwalk's had run).  The debug kernel hung so in about 1 boot of 3, at
+# "Running RCU-tasks wait API self tests", until that deadlock was patched
+# (scripts/debug-kernel-patches/); a retried boot is printed as a note of
+# the lane (boot_notes), never hidden; if every boot hangs, the lane fails.
 boot_s=${PTWALK_BOOT_TIMEOUT:-300} boot_tries=${PTWALK_BOOT_TRIES:-3} boot_notes=()
 run_qemu() {
 	local try pid waited last
