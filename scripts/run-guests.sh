@@ -110,6 +110,9 @@ run_qemu() {
 			wait "$pid"
 			return
 		fi
+		# $pid is the subshell: TERM its timeout too, which passes it on to
+		# QEMU (killing the subshell alone left that guest running)
+		pkill -P "$pid" 2> /dev/null
 		kill "$pid" 2> /dev/null
 		wait "$pid"
 		last=$(tr -d '\r' < "$3" | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-100)
