@@ -4,10 +4,12 @@
 # ...) from Debian's linux-source-6.1: x86_64_defconfig + kvm_guest.config +
 # scripts/debug-kernel.config.  Debian's own kernels have none of these, so
 # without it "a KASAN or lockdep line fails the lane" could never fire.
+# scripts/debug-kernel-patches/*.patch (-p1, in name order) are applied to
+# the unpacked source first: fixes of 6.1 bugs that stop the debug boot.
 #
 # The result is cached under $PTWALK_DEBUG_CACHE/KEY/ (KEY: a hash of the
-# fragment, the source version and this recipe): bzImage and build/, the
-# tree external modules build against (make -C KEY/build M=DIR), with
+# fragment, the patches, the source version and this recipe): bzImage and
+# build/, the tree external modules build against (make -C KEY/build M=DIR), with
 # vmlinux for faddr2line.  A run whose KEY is cached only registers it
 # (about a second); a new KEY rebuilds in $PTWALK_DEBUG_CACHE/obj, where a
 # changed option recompiles what depends on it (KFENCE or PAGE_TABLE_CHECK:
@@ -16,8 +18,10 @@
 # Registration, so the scripts pick it up like the Debian kernels:
 #   $PTWALK_KERNELS/vmlinuz-KREL, $PTWALK_KERNELS/modules-KREL/order (empty:
 #   zram and ext4 are built in), /usr/src/linux-headers-KREL -> KEY/build
-#   (scripts/kmake.sh), and KREL in $PTWALK_KERNELS/debug-versions (read by
-#   build-modules.sh and mkinitramfs.sh; the debug lane of run-guests.sh).
+#   (scripts/kmake.sh; PTWALK_HEADERS instead of /usr/src: a private
+#   registration beside PTWALK_KERNELS), and KREL in
+#   $PTWALK_KERNELS/debug-versions (read by build-modules.sh and
+#   mkinitramfs.sh; the debug lane of run-guests.sh).
 #   scripts/build-debug-kernel.sh [--print-key]
 set -euo pipefail
 # All in one function: bash parses it whole before it runs, so an edit of
@@ -29,6 +33,10 @@ main() {
 	kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 	jobs=${PTWALK_DEBUG_JOBS:-2}
 	frag=$top/scripts/debug-kernel.config
+	pdir=$top/scripts/debug-kernel-patches
+	patches=("$pdir"/*.patch)
+	[ -e "${patches[0]}" ] || patches=()
+	hdrs=${PTWALK_HEADERS:-/usr/src}
 	tarball=/usr/src/linux-source-6.1.tar.xz
 	# Bump when the steps below change what a cached KEY holds.
 	recipe="x86_64_defconfig kvm_guest.config fragment; export v1"
@@ -42,7 +50,8 @@ main() {
 	fi
 
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-	key=$( { echo "$srcver"; echo "$recipe"; cat "$frag"; } | sha256sum | cut -c1-16)
+	key=$( { echo "$srcver"; echo "$recipe"; cat "$frag"; [ ${#patches[@]} = 0 ] || cat "${patches[@]}"; } |
+		sha256sum | cut -c1-16)
 	[ "${1:-}" = --print-key ] && { echo "$key"; exit 0; }
 	out=$cache/$key
 
@@ -54,8 +63,8 @@ main() {
 			ln -sfn "$out/bzImage" "$kdir/vmlinuz-$krel"
 		[ -e "$kdir/modules-$krel/order" ] ||
 			{ mkdir -p "$kdir/modules-$krel" && : > "$kdir/modules-$krel/order"; }
-		[ "$(readlink "/usr/src/linux-headers-$krel")" = "$out/build" ] ||
-			ln -sfn "$out/build" "/usr/src/linux-headers-$krel"
+		[ "$(readlink "$hdrs/linux-headers-$krel")" = "$out/build" ] ||
+			ln -sfn "$out/build" "$hdrs/linux-headers-$krel"
 		[ "$(cat "$kdir/debug-versions" 2>/dev/null)" = "$krel" ] ||
 			echo "$krel" > "$kdir/debug-versions"
 		echo "build-debug-kernel: $krel ($key) in $out"
@@ -83,6 +92,25 @@ main() {
 		mv "$cache/src.tmp/linux-source-6.1" "$src"
 		rmdir "$cache/src.tmp"
 		touch "$src/.unpacked"
+	fi
+	# The patches in place, recorded in $src/.ptwalk-patches (none: pristine).
+	# Another series applied before is reversed first; make rebuilds only
+	# what includes the files they touch.
+	have=$src/.ptwalk-patches
+	if [ -d "$have" ] || [ ${#patches[@]} -gt 0 ]; then
+		if ! { [ -d "$have" ] && diff -r -q "$have" "$pdir" > /dev/null 2>&1; }; then
+			if [ -d "$have" ]; then
+				for p in $(find "$have" -name '*.patch' | sort -r); do
+					patch -d "$src" -p1 -R -s -f < "$p"
+				done
+			fi
+			rm -rf "$have"
+			for p in "${patches[@]}"; do
+				echo "build-debug-kernel: patch ${p##*/}"
+				patch -d "$src" -p1 -s -f < "$p"
+			done
+			[ ${#patches[@]} = 0 ] || { mkdir -p "$have" && cp "${patches[@]}" "$have/"; }
+		fi
 	fi
 
 	# The build folder is reused across keys: a changed fragment rebuilds only

@@ -14,8 +14,10 @@ root=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
 # every core: a dozen objects, and lint and install-check build each lane
 # kernel's module several times
 jobs=-j$(nproc)
-if [ -d "/usr/src/linux-headers-$k" ]; then
-	exec make "$jobs" -C "/usr/src/linux-headers-$k" M="$d" "$@"
+# PTWALK_HEADERS: a private registration of the debug kernel (build-debug-kernel.sh)
+hdrs=${PTWALK_HEADERS:-/usr/src}
+if [ -d "$hdrs/linux-headers-$k" ]; then
+	exec make "$jobs" -C "$hdrs/linux-headers-$k" M="$d" "$@"
 elif [ -d "$root/usr/src/linux-headers-$k" ]; then
 	PTWALK_BIND=$d exec "$here/trixie-root.sh" run \
 		make "$jobs" -C "/usr/src/linux-headers-$k" M="$d" "$@"
