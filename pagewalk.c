@@ -352,6 +352,19 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
 }
 
 /*
+ * The raw words of the 8 PTEs from @w ORed.  Plain loads, so that each is
+ * one "or" from memory: with READ_ONCE() the compiler loads all eight into
+ * registers first (spilling), and pte_val() is a paravirt call site per
+ * entry.  The callers hold the table's lock: an empty entry becomes used
+ * only under it, and what the hardware sets (accessed, dirty) leaves a
+ * used entry used; pte_none() reads the raw word too.
+ */
+static __always_inline pteval_t or8_ptes(const pteval_t *w)
+{
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7];
+}
+
+/*
  * How many of the @n entries from @ptep are empty, up to the first used
  * one: the bulk of a sparse table, so 32 and then eight are tested at
  * once.  Their OR is empty exactly when each is (pte_none() ignores the
@@ -359,25 +372,17 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
  */
 unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
-	unsigned int i = 0, j;
+	const pteval_t *w = (const pteval_t *)ptep;	/* a pte_t is its pteval_t */
+	unsigned int i = 0;
 
 	/* a table with a few pages in it: 32 at a time, then 8 */
-	for (; i + 32 <= n; i += 32) {
-		pteval_t any = 0;
-
-		for (j = 0; j < 32; j++)
-			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
-		if (!pte_none(__pte(any)))
+	for (; i + 32 <= n; i += 32)
+		if (!pte_none(native_make_pte(or8_ptes(w + i) | or8_ptes(w + i + 8) |
+					      or8_ptes(w + i + 16) | or8_ptes(w + i + 24))))
 			break;
-	}
-	for (; i + 8 <= n; i += 8) {
-		pteval_t any = 0;
-
-		for (j = 0; j < 8; j++)
-			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
-		if (!pte_none(__pte(any)))
+	for (; i + 8 <= n; i += 8)
+		if (!pte_none(native_make_pte(or8_ptes(w + i))))
 			break;
-	}
 	while (i < n && pte_none(ptep_get((pte_t *)ptep + i)))
 		i++;
 	return i;
