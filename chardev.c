@@ -274,6 +274,7 @@ static long ioc_get_info(struct file *file, void __user *uarg)
 static int translate_chunk(struct ptw_target *t, const u64 *addrs,
 			   struct ptwalk_xlate *xs, unsigned int n, bool admin, u32 fields)
 {
+	struct vm_area_struct *hint = NULL;	/* valid in this hold only */
 	unsigned int i;
 	int ret;
 
@@ -281,7 +282,7 @@ static int translate_chunk(struct ptw_target *t, const u64 *addrs,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++)
-		ptw_translate(t, addrs[i], &xs[i], admin, fields);
+		ptw_translate(t, addrs[i], &xs[i], admin, fields, &hint);
 	mmap_read_unlock(t->mm);
 	return 0;
 }

@@ -120,7 +120,9 @@ static int translate_show(struct seq_file *m, void *unused)
 	if (!ret)
 		ret = mmap_read_lock_killable(t.mm);
 	if (!ret) {
-		ptw_translate(&t, req->addr, x, show_pfns, PTWALK_XF_ALL);
+		struct vm_area_struct *hint = NULL;
+
+		ptw_translate(&t, req->addr, x, show_pfns, PTWALK_XF_ALL, &hint);
 		mmap_read_unlock(t.mm);
 		ptw_format_xlate(m, &t, x);
 	}

@@ -113,6 +113,8 @@ struct ptw_bound {
 
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	     const struct ptw_ops *ops, void *priv);
+int ptw_walk_one(struct mm_struct *mm, unsigned long addr, const struct ptw_ops *ops,
+		 void *priv, struct vm_area_struct **hint);
 int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long end,
 		     const struct ptw_ops *ops, void *priv, struct ptw_bound *b);
 bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
@@ -171,7 +173,7 @@ u64 ptw_user_va_end(void);
 /* ---- the translate visitor (translate.c) ---- */
 
 void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin,
-		   u32 fields);
+		   u32 fields, struct vm_area_struct **hint);
 
 /* ---- the records/extents visitor (walk.c) ---- */
 

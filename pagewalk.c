@@ -352,6 +352,19 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
 }
 
 /*
+ * The raw words of the 8 PTEs from @w ORed.  Plain loads, so that each is
+ * one "or" from memory: with READ_ONCE() the compiler loads all eight into
+ * registers first (spilling), and pte_val() is a paravirt call site per
+ * entry.  The callers hold the table's lock: an empty entry becomes used
+ * only under it, and what the hardware sets (accessed, dirty) leaves a
+ * used entry used; pte_none() reads the raw word too.
+ */
+static __always_inline pteval_t or8_ptes(const pteval_t *w)
+{
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7];
+}
+
+/*
  * How many of the @n entries from @ptep are empty, up to the first used
  * one: the bulk of a sparse table, so 32 and then eight are tested at
  * once.  Their OR is empty exactly when each is (pte_none() ignores the
@@ -359,25 +372,17 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
  */
 unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
-	unsigned int i = 0, j;
+	const pteval_t *w = (const pteval_t *)ptep;	/* a pte_t is its pteval_t */
+	unsigned int i = 0;
 
 	/* a table with a few pages in it: 32 at a time, then 8 */
-	for (; i + 32 <= n; i += 32) {
-		pteval_t any = 0;
-
-		for (j = 0; j < 32; j++)
-			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
-		if (!pte_none(__pte(any)))
+	for (; i + 32 <= n; i += 32)
+		if (!pte_none(native_make_pte(or8_ptes(w + i) | or8_ptes(w + i + 8) |
+					      or8_ptes(w + i + 16) | or8_ptes(w + i + 24))))
 			break;
-	}
-	for (; i + 8 <= n; i += 8) {
-		pteval_t any = 0;
-
-		for (j = 0; j < 8; j++)
-			any |= pte_val(ptep_get((pte_t *)ptep + i + j));
-		if (!pte_none(__pte(any)))
+	for (; i + 8 <= n; i += 8)
+		if (!pte_none(native_make_pte(or8_ptes(w + i))))
 			break;
-	}
 	while (i < n && pte_none(ptep_get((pte_t *)ptep + i)))
 		i++;
 	return i;
@@ -454,13 +459,56 @@ out:
 	return ret;
 }
 
+/*
+ * A leaf (or a non-present entry) above the PTE level: decoded and handed
+ * on under its page-table lock, once the entry still reads as @pmd/@pud
+ * there (*@changed otherwise: read it again).
+ */
+static int emit_pmd_leaf(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd, struct ptw_entry *e,
+			 bool *changed)
+{
+	spinlock_t *ptl = pmd_lock(w->mm, pmdp);
+	int ret = 0;
+
+	if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
+		*changed = true;
+	} else {
+		if (pmd_present(pmd))
+			set_present_pmd(w, e, pmd);
+		else
+			set_swap_leaf(e);
+		ret = emit(w, e);
+	}
+	spin_unlock(ptl);
+	return ret;
+}
+
+static int emit_pud_leaf(struct ptw_walk *w, pud_t *pudp, pud_t pud, struct ptw_entry *e,
+			 bool *changed)
+{
+	spinlock_t *ptl = pud_lock(w->mm, pudp);
+	int ret = 0;
+
+	if (pud_val(pud) != pud_val(READ_ONCE(*pudp))) {
+		*changed = true;
+	} else {
+		/* as walk_pud(): PROT_NONE 1G leaves read as hugetlb does */
+		if (pte_present(__pte(pud_val(pud))))
+			set_present_pud(w, e, pud);
+		else
+			set_swap_leaf(e);
+		ret = emit(w, e);
+	}
+	spin_unlock(ptl);
+	return ret;
+}
+
 static int walk_pmd(struct ptw_walk *w, pud_t *pudp, unsigned long addr,
 		    unsigned long end)
 {
 	pmd_t *pmdp = pmd_offset(pudp, addr);
 	unsigned long next;
 	struct ptw_entry e;
-	spinlock_t *ptl;	/* the page-table lock of the entry */
 	bool changed;
 	pmd_t pmd;
 	int ret;
@@ -480,17 +528,10 @@ retry:
 			e.type = PTW_NONE;
 			ret = emit(w, &e);
 		} else if (!pmd_present(pmd) || pmd_leaf(pmd)) {
-			ptl = pmd_lock(w->mm, pmdp);
-			if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
-				spin_unlock(ptl);
+			changed = false;
+			ret = emit_pmd_leaf(w, pmdp, pmd, &e, &changed);
+			if (changed)
 				goto retry;
-			}
-			if (pmd_present(pmd))
-				set_present_pmd(w, &e, pmd);
-			else
-				set_swap_leaf(&e);
-			ret = emit(w, &e);
-			spin_unlock(ptl);
 		} else if (pmd_bad(pmd)) {
 			e.type = PTW_BAD;
 			ret = emit(w, &e);
@@ -513,8 +554,7 @@ static int walk_pud(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
 	pud_t *pudp = pud_offset(p4dp, addr);
 	unsigned long next;
 	struct ptw_entry e;
-	spinlock_t *ptl;	/* the page-table lock of the entry */
-	bool present;
+	bool present, changed;
 	pud_t pud;
 	int ret;
 
@@ -536,17 +576,10 @@ retry:
 			e.type = PTW_NONE;
 			ret = emit(w, &e);
 		} else if (!present || (pud_val(pud) & _PAGE_PSE)) {
-			ptl = pud_lock(w->mm, pudp);
-			if (pud_val(pud) != pud_val(READ_ONCE(*pudp))) {
-				spin_unlock(ptl);
+			changed = false;
+			ret = emit_pud_leaf(w, pudp, pud, &e, &changed);
+			if (changed)
 				goto retry;
-			}
-			if (present)
-				set_present_pud(w, &e, pud);
-			else
-				set_swap_leaf(&e);
-			ret = emit(w, &e);
-			spin_unlock(ptl);
 		} else if (pud_bad(pud)) {
 			e.type = PTW_BAD;
 			ret = emit(w, &e);
@@ -664,6 +697,180 @@ static int walk_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	return ret;
 }
 
+/* walk_one()'s PTE, decoded as walk_pte() does, after its PMD (if asked for). */
+static int one_pte_emit(struct ptw_walk *w, const struct ptw_entry *pmde, pte_t *ptep,
+			pte_t pte, unsigned long addr)
+{
+	struct ptw_entry e;
+	int ret = 0;
+
+	entry_init(w, &e, PTWALK_LEVEL_PTE, addr, PAGE_SIZE, pte_index(addr), pte_val(pte), ptep);
+	if (pte_none(pte))
+		e.type = PTW_NONE;
+	else if (pte_present(pte))
+		set_present_pte(w, &e, pte);
+	else
+		set_swap_leaf(&e);
+	if (pmde)
+		ret = w->ops->entry(w->priv, pmde);
+	return ret ?: w->ops->entry(w->priv, &e);
+}
+
+/*
+ * The PTE for @addr of the table @pmd points to, for walk_one().  Without
+ * ops->pages (and outside VMAs that may map unmarked ZONE_DEVICE pages,
+ * whose struct page is read) no page-table lock is taken: as GUP-fast
+ * does, the entry is read once inside an RCU section in which the PMD
+ * points to its table before and after the read.  A PTE table detached
+ * under the mmap read lock (khugepaged's retract_page_tables(), empty
+ * table reclaim) is freed only after RCU and never attached again (what
+ * puts a table back, collapse_huge_page() failing, holds the mmap lock for
+ * write), so the table was in use all along and the value read is the
+ * entry's at that instant: a snapshot exactly as good as one under the
+ * lock.  A page's fields need the lock: it keeps the page mapped.
+ */
+static int walk_one_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
+			const struct ptw_entry *pmde, unsigned long addr, bool *changed)
+{
+	spinlock_t *ptl;	/* the PTE table's lock, when pages are read */
+	pte_t *ptep;
+	int ret = 0;
+
+	rcu_read_lock();
+	if (!pmd_same(pmd, ptw_pmdp_get(pmdp))) {
+		*changed = true;
+		goto out;
+	}
+	ptep = pte_offset_kernel(&pmd, addr);
+	if (!w->ops->pages && !w->zone_device) {
+		pte_t pte = ptep_get(ptep);
+
+		if (pmd_same(pmd, ptw_pmdp_get(pmdp)))
+			ret = one_pte_emit(w, pmde, ptep, pte, addr);
+		else
+			*changed = true;
+		goto out;
+	}
+	ptl = pte_lockptr(w->mm, &pmd);
+	spin_lock(ptl);
+	if (pmd_same(pmd, ptw_pmdp_get(pmdp)))
+		ret = one_pte_emit(w, pmde, ptep, ptep_get(ptep), addr);
+	else
+		*changed = true;
+	spin_unlock(ptl);
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Hand on an upper-level entry of walk_one(): a table only if asked for. */
+static int emit_one(struct ptw_walk *w, struct ptw_entry *e, u8 level, unsigned long addr,
+		    unsigned long size, unsigned int index, u64 val, void *ptr,
+		    enum ptw_type type)
+{
+	if (type == PTW_TABLE && w->ops->leaves_only)
+		return 0;
+	entry_init(w, e, level, addr, size, index, val, ptr);
+	e->type = type;
+	return w->ops->entry(w->priv, e);
+}
+
+/*
+ * walk_pgd(w, @addr, @addr + 1) of a VMA that is not hugetlb, straight
+ * down: the same entries, read under the same locks (but see
+ * walk_one_pte()), handed on in the same order, without the loops, the
+ * hold's accounting and the cond_resched() of every level.
+ */
+static int walk_one(struct ptw_walk *w, unsigned long addr)
+{
+	bool l5 = pgtable_l5_enabled(), tables = !w->ops->leaves_only, changed;
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	struct ptw_entry e, pmde;
+	enum ptw_type type;
+	p4d_t *p4dp;
+	pud_t *pudp;
+	pmd_t *pmdp;
+	p4d_t p4d;
+	pud_t pud;
+	pmd_t pmd;
+	int ret;
+
+	if (l5) {
+		pgd_t pgd = READ_ONCE(*pgdp);
+
+		type = pgd_none(pgd) ? PTW_NONE : pgd_bad(pgd) ? PTW_BAD : PTW_TABLE;
+		ret = emit_one(w, &e, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE, pgd_index(addr),
+			       pgd_val(pgd), pgdp, type);
+		if (ret || type != PTW_TABLE)
+			return ret;
+	}
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	type = p4d_none(p4d) ? PTW_NONE : p4d_bad(p4d) ? PTW_BAD : PTW_TABLE;
+	if (type != PTW_TABLE || tables) {
+		entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE, p4d_index(addr),
+			   p4d_val(p4d), p4dp);
+		e.type = type;
+		if (!l5) {	/* as walk_p4d(): the PGD, then the folded P4D */
+			struct ptw_entry pgde = e;
+
+			pgde.level = PTWALK_LEVEL_PGD;
+			pgde.index = pgd_index(addr);
+			ret = w->ops->entry(w->priv, &pgde);
+			if (ret)
+				return ret;
+			e.folded = true;
+		}
+		ret = w->ops->entry(w->priv, &e);
+		if (ret || type != PTW_TABLE)
+			return ret;
+	}
+	pudp = pud_offset(p4dp, addr);
+retry_pud:
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud))
+		return emit_one(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr),
+				pud_val(pud), pudp, PTW_NONE);
+	if (!pte_present(__pte(pud_val(pud))) || (pud_val(pud) & _PAGE_PSE)) {
+		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr),
+			   pud_val(pud), pudp);
+		changed = false;
+		ret = emit_pud_leaf(w, pudp, pud, &e, &changed);
+		if (changed && !fatal_signal_pending(current))
+			goto retry_pud;
+		return changed ? -EINTR : ret;
+	}
+	type = pud_bad(pud) ? PTW_BAD : PTW_TABLE;
+	ret = emit_one(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr), pud_val(pud),
+		       pudp, type);
+	if (ret || type != PTW_TABLE)
+		return ret;
+	pmdp = pmd_offset(pudp, addr);
+retry_pmd:
+	pmd = ptw_pmdp_get(pmdp);
+	entry_init(w, &pmde, PTWALK_LEVEL_PMD, addr, PMD_SIZE, pmd_index(addr), pmd_val(pmd),
+		   pmdp);
+	changed = false;
+	/* as walk_pmd(): empty, then a leaf (or not present), then bad, then a table */
+	if (pmd_none(pmd)) {
+		pmde.type = PTW_NONE;
+		return w->ops->entry(w->priv, &pmde);
+	}
+	if (pmd_present(pmd) && !pmd_leaf(pmd) && pmd_bad(pmd)) {
+		pmde.type = PTW_BAD;
+		return w->ops->entry(w->priv, &pmde);
+	}
+	if (!pmd_present(pmd) || pmd_leaf(pmd)) {
+		ret = emit_pmd_leaf(w, pmdp, pmd, &pmde, &changed);
+	} else {
+		pmde.type = PTW_TABLE;
+		ret = walk_one_pte(w, pmdp, pmd, tables ? &pmde : NULL, addr, &changed);
+	}
+	if (changed && !fatal_signal_pending(current))
+		goto retry_pmd;
+	return changed ? -EINTR : ret;
+}
+
 /*
  * Was the leaf entry for @addr present, as x86's PF_PROT bit would say of
  * a fault on it?  Only for a fault in progress on @mm, from a probe with
@@ -753,6 +960,35 @@ int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long en
 		addr = vma->vm_end;
 	}
 	return ret;
+}
+
+/*
+ * ptw_walk(@mm, @addr, @addr + 1, ...), for a run of single addresses under
+ * one hold of the mmap lock: *@hint is the VMA the last one fell in (NULL
+ * at the start of each hold), looked up again only when @addr is outside it.
+ */
+int ptw_walk_one(struct mm_struct *mm, unsigned long addr, const struct ptw_ops *ops,
+		 void *priv, struct vm_area_struct **hint)
+{
+	struct ptw_walk w = { .mm = mm, .ops = ops, .priv = priv };
+	struct vm_area_struct *vma = *hint;
+	int ret;
+
+	ptw_mmap_assert_locked(mm);
+	if (!vma || addr < vma->vm_start || addr >= vma->vm_end) {
+		vma = find_vma(mm, addr);
+		/* as ptw_walk(): a VMA starting past @addr starts at or past @addr + 1 */
+		if (!vma || vma->vm_start > addr)
+			return ops->gap ? ops->gap(priv, addr, addr + 1) : 0;
+		*hint = vma;
+	}
+	/* hugetlb (its shared tables' lock, its levels) and table visitors: the whole walker */
+	if (is_vm_hugetlb_page(vma) || ops->ptes || ops->skip_empty_ptes)
+		return walk_vma(&w, vma, addr, addr + 1);
+	w.vma = vma;
+	w.zone_device = ptw_vma_zone_device(vma);
+	ret = ops->vma ? ops->vma(priv, vma) : 0;
+	return ret ?: walk_one(&w, addr);
 }
 
 int ptw_walk(struct mm_struct *mm, unsigned long start, unsigned long end,

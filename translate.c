@@ -142,7 +142,7 @@ static void xlate_user_view(struct ptwalk_xlate *x, u32 fields)
  * (ptw_may_inspect()), else pagemap's view.
  */
 void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool admin,
-		   u32 fields)
+		   u32 fields, struct vm_area_struct **hint)
 {
 	struct xlate_visit v = { .x = x };
 	unsigned int i;
@@ -159,8 +159,8 @@ void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool ad
 	x->kind = PTWALK_KIND_UNMAPPED;
 	ret = ptw_check_user_addr(va);
 	if (!ret)
-		ret = ptw_walk(t->mm, va, va + 1, &xlate_ops[!!(fields & PTWALK_XF_PAGE)]
-							   [!!(fields & PTWALK_XF_LEVELS)], &v);
+		ret = ptw_walk_one(t->mm, va, &xlate_ops[!!(fields & PTWALK_XF_PAGE)]
+							 [!!(fields & PTWALK_XF_LEVELS)], &v, hint);
 	x->error = ret < 0 ? ret : 0;
 	/* levels the walk did not reach read as unused, as does an absent VMA or page */
 	for (i = 0; i < PTWALK_NR_LEVELS; i++)

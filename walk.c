@@ -159,7 +159,7 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 {
 	unsigned long page, start, stop, pfn;
 	struct ptw_records *v = priv;
-	struct ptwalk_record *last;
+	struct ptwalk_record *last, *r;
 	struct ptw_entry e;
 	pte_t pte;
 	u64 key;
@@ -215,21 +215,26 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 		} else {
 			if (v->n == v->cap)
 				return 1;
-			v->buf[v->n++] = (struct ptwalk_record) {
-				.va = start,
-				.length = stop - start,
-				.pfn = pfn,
-				/* record_user_view() of a present leaf */
-				.entry = v->show_pfns ? pte_val(pte) :
-					 ptw_user_entry(pte_val(pte), false),
-				.flags = v->fast_flags,
-				.cats = v->fast_cats,
-				.vma_start = vma->vm_start,
-				.page_size_shift = PAGE_SHIFT,
-				.kind = PTWALK_KIND_NORMAL,
-				.level = PTWALK_LEVEL_PTE,
-				.present = true,
-			};
+			/*
+			 * Field by field: a compound literal is zeroed whole
+			 * first (its padding), then filled, twice the stores.
+			 */
+			r = &v->buf[v->n++];
+			r->va = start;
+			r->length = stop - start;
+			r->pfn = pfn;
+			/* record_user_view() of a present leaf */
+			r->entry = pte_val(pte);
+			if (!v->show_pfns)
+				r->entry = ptw_user_entry(r->entry, false);
+			r->flags = v->fast_flags;
+			r->cats = v->fast_cats;
+			r->vma_start = vma->vm_start;
+			r->page_size_shift = PAGE_SHIFT;
+			r->kind = PTWALK_KIND_NORMAL;
+			r->level = PTWALK_LEVEL_PTE;
+			r->present = true;
+			r->pad = 0;
 		}
 		v->pos = stop;
 	}

@@ -1446,6 +1446,153 @@ TEST_F(ptw, translate_fields)
 	unlink(path);
 }
 
+/* The bounds /proc/self/maps gives the VMA at @va; false when it has none. */
+static bool maps_bounds(uintptr_t va, uint64_t *start, uint64_t *end)
+{
+	unsigned long long a, b;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx", &a, &b) == 2 && va >= a && va < b) {
+			*start = a;
+			*end = b;
+			found = true;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * A batched TRANSLATE over addresses that hop between VMAs (anon, PROT_NONE,
+ * read-only with zero pages, a file, a THP, unmapped gaps, a PMD with no PTE
+ * table, the kernel's half), longer than a lock hold's chunk of 32: each
+ * answer against pagemap, /proc/self/maps and a one-page WALK (the range
+ * walker, another path through the page tables), for several field masks.
+ */
+TEST_F(ptw, translate_batch_across_vmas)
+{
+	static const unsigned int masks[] = {
+		PTWALK_XF_LEAF, PTWALK_XF_LEAF | PTWALK_XF_VMA, PTWALK_XF_ALL & ~PTWALK_XF_PAGE,
+		PTWALK_XF_ALL,
+	};
+	enum { NA = 200 };
+	static struct ptwalk_xlate x[NA];
+	static uint64_t va[NA];
+	const char *path = "/tmp/ptw_batch_vmas";
+	char *p = mmap_aligned(64 * SZ_4K, SZ_2M, 0), *t = have_thp() ? thp_region(true) : NULL;
+	char *far = mmap_aligned(SZ_2M, SZ_2M, 0);	/* a PMD of its own, never touched */
+	int ffd = make_file(path, 2 * SZ_4K);
+	uint64_t pool[24], vs = 0, ve = 0;
+	unsigned int np = 0, n, i, m, done;
+	unsigned int seed = 11;
+	char *f;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, far);
+	ASSERT_LE(0, ffd);
+	f = mmap(NULL, 2 * SZ_4K, PROT_READ, MAP_SHARED, ffd, 0);
+	ASSERT_NE(MAP_FAILED, f);
+	ASSERT_EQ(0, thp_advise(p, 64 * SZ_4K, MADV_NOHUGEPAGE));
+	/* [0,16) anon, every other page written; [17,25) PROT_NONE; [26,34) read-only */
+	for (i = 0; i < 16; i += 2)
+		p[i * SZ_4K] = 1;
+	for (i = 17; i < 25; i += 3)
+		p[i * SZ_4K] = 1;
+	read_all(p + 26 * SZ_4K, 4 * SZ_4K);	/* zero pages */
+	p[31 * SZ_4K] = 1;
+	ASSERT_EQ(0, munmap(p + 16 * SZ_4K, SZ_4K));
+	ASSERT_EQ(0, munmap(p + 25 * SZ_4K, SZ_4K));
+	ASSERT_EQ(0, munmap(p + 34 * SZ_4K, SZ_4K));
+	ASSERT_EQ(0, mprotect(p + 17 * SZ_4K, 8 * SZ_4K, PROT_NONE));
+	ASSERT_EQ(0, mprotect(p + 26 * SZ_4K, 8 * SZ_4K, PROT_READ));
+	read_all(f, SZ_4K);
+	for (i = 0; i < 6; i++)
+		pool[np++] = (uintptr_t)p + i * 3 * SZ_4K + 5 * i;	/* 0..15, gap at 16 */
+	pool[np++] = (uintptr_t)p + 16 * SZ_4K + 8;		/* unmapped */
+	pool[np++] = (uintptr_t)p + 17 * SZ_4K;
+	pool[np++] = (uintptr_t)p + 18 * SZ_4K + 1;
+	pool[np++] = (uintptr_t)p + 20 * SZ_4K + 4095;
+	pool[np++] = (uintptr_t)p + 25 * SZ_4K;			/* unmapped */
+	pool[np++] = (uintptr_t)p + 27 * SZ_4K + 3;
+	pool[np++] = (uintptr_t)p + 31 * SZ_4K;
+	pool[np++] = (uintptr_t)p + 40 * SZ_4K;			/* never touched */
+	pool[np++] = (uintptr_t)p + 63 * SZ_4K + 100;
+	pool[np++] = (uintptr_t)f + 10;
+	pool[np++] = (uintptr_t)f + SZ_4K + 10;			/* file page never read */
+	pool[np++] = (uintptr_t)far + SZ_1M;			/* no PTE table */
+	pool[np++] = 0x1000;					/* no VMA */
+	pool[np++] = 0xffffffff81000000ULL;			/* the kernel's: -EFAULT */
+	if (t) {
+		pool[np++] = (uintptr_t)t + 7;
+		pool[np++] = (uintptr_t)t + 300 * SZ_4K + 9;
+	}
+	/* runs in one VMA and hops out of it, in random order */
+	for (n = 0; n < NA; n++)
+		va[n] = n % 5 == 4 && n ? va[n - 1] + 1 : pool[rand_r(&seed) % np];
+	for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+		memset(x, 0xa5, sizeof(x));
+		ASSERT_EQ(0, ptw_xlate_fields(self->fd, getpid(), va, NA, masks[m], x, &done));
+		ASSERT_EQ(NA, done);
+		for (i = 0; i < NA; i++) {
+			uint64_t page = va[i] & ~(SZ_4K - 1), pm;
+			bool mapped = va[i] < 0xffff800000000000ULL && maps_bounds(va[i], &vs, &ve);
+			const struct ptwalk_level *l = &x[i].levels[x[i].leaf_level];
+			struct ptwalk_record r;
+			struct ptwalk_walk w = {
+				.size = sizeof(w), .pid = getpid(), .start = page,
+				.end = page + SZ_4K, .mode = PTWALK_WALK_RECORDS,
+				.flags = PTWALK_WALK_HOLES, .record_size = sizeof(r),
+				.records = (uintptr_t)&r, .count = 1,
+			};
+
+			ASSERT_EQ(va[i], x[i].va);
+			if (va[i] >= 0xffff800000000000ULL) {
+				EXPECT_EQ(-EFAULT, x[i].error);
+				continue;
+			}
+			ASSERT_EQ(0, x[i].error) TH_LOG("va %#llx", (unsigned long long)va[i]);
+			if (!mapped) {
+				EXPECT_EQ(PTWALK_KIND_UNMAPPED, x[i].kind)
+					TH_LOG("va %#llx", (unsigned long long)va[i]);
+				EXPECT_FALSE(x[i].valid & PTWALK_XV_VMA);
+				continue;
+			}
+			if (masks[m] & PTWALK_XF_VMA) {
+				ASSERT_TRUE(x[i].valid & PTWALK_XV_VMA);
+				EXPECT_EQ(vs, x[i].vma.start) TH_LOG("va %#llx", (unsigned long long)va[i]);
+				EXPECT_EQ(ve, x[i].vma.end);
+			}
+			pm = pagemap_entry(getpid(), va[i]);
+			EXPECT_EQ(!!(pm & PM_PRESENT), x[i].present)
+				TH_LOG("fields %#x va %#llx pagemap %#llx", masks[m],
+				       (unsigned long long)va[i], (unsigned long long)pm);
+			if (x[i].present)
+				EXPECT_EQ(pm & PM_PFN_MASK, x[i].pfn);
+			/* the range walker read the same leaf (an empty one too, with holes) */
+			ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_WALK, &w));
+			ASSERT_EQ(1, w.count) TH_LOG("va %#llx", (unsigned long long)va[i]);
+			EXPECT_EQ(r.level, x[i].leaf_level)
+				TH_LOG("fields %#x va %#llx", masks[m], (unsigned long long)va[i]);
+			EXPECT_EQ(r.kind, x[i].kind);
+			EXPECT_EQ(r.present, x[i].present);
+			EXPECT_EQ(r.entry, l->entry) TH_LOG("va %#llx", (unsigned long long)va[i]);
+			EXPECT_EQ(r.flags, l->flags);
+			if (x[i].present)
+				EXPECT_EQ(r.pfn, x[i].pfn);
+		}
+	}
+	munmap(p, 64 * SZ_4K);
+	munmap(far, SZ_2M);
+	if (t)
+		munmap(t, SZ_2M);
+	munmap(f, 2 * SZ_4K);
+	close(ffd);
+	unlink(path);
+}
+
 static int walk_compact(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsigned int flags,
 			uint64_t all, struct ptwalk_record_compact *r, unsigned int room,
 			unsigned int record_size)
