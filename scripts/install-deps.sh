@@ -16,9 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 kdir=${PTWALK_KERNELS:-/var/cache/ptwalk/kernels}
 troot=${PTWALK_TRIXIE_ROOT:-/var/cache/ptwalk/trixie-root}
 # Modules the guests load: zram (swap, and a disk for an ext2 file system
-# whose page cache drop_caches can empty) and ext4 (which mounts ext2 and
-# wants crc32c; 7.x has crc32c in the kernel's lib, no crc32c_generic).
-guest_modules="zram crc32c_generic ext4"
+# whose page cache drop_caches can empty), ext4 (which mounts ext2 and
+# wants crc32c; 7.x has crc32c in the kernel's lib, no crc32c_generic) and
+# overlay (files mapped from an overlay mount).
+guest_modules="zram crc32c_generic ext4 overlay"
 optional_modules="crc32c_generic"
 # flex, bison, libelf-dev and libssl-dev: configuring a kernel tree (config-off-check.sh)
 pkgs=(build-essential bc kmod cpio xz-utils busybox-static qemu-system-x86
