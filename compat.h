@@ -451,8 +451,8 @@ struct ptw_ft_probe {
  * runs as an NMI: the handlers see it so.  The tracer's entry skips the
  * call; the counter, which runs after it and alone while the site is
  * patched, has kprobes resume at the site (a non-zero return: no
- * single-step: retry() backs up over the int3), which runs what memory
- * holds now.
+ * single-step: retry() has set the registers to run what memory holds
+ * there now; when it cannot, kprobes go on as they would).
  */
 
 #define PTW_FT_HANDLERS(entry, ret, count, retry)			\
@@ -472,10 +472,8 @@ static int ret##_kp(struct kretprobe_instance *ri,			\
 }									\
 static int count##_kp(struct kprobe *kp, struct pt_regs *regs)		\
 {									\
-	if (in_nmi()) {							\
-		retry(regs);						\
-		return 1;						\
-	}								\
+	if (in_nmi())							\
+		return retry(regs);					\
 	count();							\
 	return 0;							\
 }									\

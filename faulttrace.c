@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
+#include <asm/nops.h>
 #include <asm/text-patching.h>
 #include "compat.h"
 #include "internal.h"
@@ -227,13 +228,33 @@ static void ft_return(vm_fault_t ret, void *data)
 	raw_write_seqcount_end(&fc->seq);
 }
 
-/* back up over a stale int3 (see ft_int3_notify()), counted for rmmod's line */
+/*
+ * A stale int3 at the site (see ft_int3_notify()): run in its place what
+ * memory now holds there, the site's 5-byte NOP or its call into ftrace,
+ * as text_poke_bp()'s own int3 handler does while it patches.  Backing up
+ * to run the site again finds the same stale translation and traps
+ * again, forever when nothing patches the page anew (both vCPUs of a 6.1
+ * guest stuck so, soft lockups).  Counted for rmmod's line.
+ */
 static atomic_t ft_int3_retries = ATOMIC_INIT(0);
 
-static void ft_retry_int3(struct pt_regs *regs)
+static bool ft_retry_int3(struct pt_regs *regs)
 {
-	instruction_pointer_set(regs, instruction_pointer(regs) - INT3_INSN_SIZE);
+	static const u8 nop5[] = { BYTES_NOP5 };
+	unsigned long ip = instruction_pointer(regs) - INT3_INSN_SIZE;
+	u8 insn[CALL_INSN_SIZE];
+
+	memcpy(insn, (void *)ip, sizeof(insn));
+	if (!memcmp(insn, nop5, sizeof(insn))) {
+		int3_emulate_jmp(regs, ip + CALL_INSN_SIZE);
+	} else if (insn[0] == CALL_INSN_OPCODE) {
+		int3_emulate_push(regs, ip + CALL_INSN_SIZE);
+		int3_emulate_jmp(regs, ip + CALL_INSN_SIZE + *(s32 *)(insn + 1));
+	} else {
+		return false;	/* not the site as ftrace writes it */
+	}
 	atomic_inc(&ft_int3_retries);
+	return true;
 }
 
 PTW_FT_HANDLERS(ft_entry, ft_return, ft_count, ft_retry_int3)
@@ -329,6 +350,7 @@ static void ft_open(void)
  * that is gone from memory is retried, as 6.1 did.  An int3 still there is
  * someone's breakpoint: not ours.  On hardware it never comes.  (Where a
  * kprobe is hashed on the site, kprobes see the int3 first: compat.h.)
+ * "Retried" means the instruction now there is run in the int3's place.
  */
 #define FT_SITE_BYTES	16	/* endbr64 and the 5-byte call, with room */
 static bool ft_int3_registered;
@@ -343,8 +365,7 @@ static int ft_int3_notify(struct notifier_block *nb, unsigned long val, void *da
 	ip = instruction_pointer(args->regs) - INT3_INSN_SIZE;
 	if (ip < fn || ip >= fn + FT_SITE_BYTES || *(u8 *)ip == INT3_INSN_OPCODE)
 		return NOTIFY_DONE;
-	ft_retry_int3(args->regs);
-	return NOTIFY_STOP;
+	return ft_retry_int3(args->regs) ? NOTIFY_STOP : NOTIFY_DONE;
 }
 
 static struct notifier_block ft_int3_nb = { .notifier_call = ft_int3_notify };
@@ -362,8 +383,7 @@ static struct notifier_block ft_int3_nb = { .notifier_call = ft_int3_notify };
  * way with the probe still hashed and crashed within seconds.  An fprobe
  * hashes no kprobe there, which ends that single-step, but the int3 then
  * went unclaimed: "Oops: int3" at handle_mm_fault+0x5 (6.12, 7.3).  Both
- * are retried now (ft_int3_notify(), compat.h's counter): 1196 and 1617
- * retries in 65 and 59 re-arms of a 240 s soak on 7.3 and 6.12, no Oops.
+ * are retried now (ft_int3_notify(), compat.h's counter).
  * The site is still patched only when tracing begins and FT_DISARM_DELAY
  * after the last STOP, not at every restart.
  */
