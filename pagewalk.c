@@ -725,9 +725,10 @@ static int one_pte_emit(struct ptw_walk *w, const struct ptw_entry *pmde, pte_t 
  * under the mmap read lock (khugepaged's retract_page_tables(), empty
  * table reclaim) is freed only after RCU and never attached again (what
  * puts a table back, collapse_huge_page() failing, holds the mmap lock for
- * write), so the table was in use all along and the value read is the
- * entry's at that instant: a snapshot exactly as good as one under the
- * lock.  A page's fields need the lock: it keeps the page mapped.
+ * write), so the table was in use all along and a non-empty value read
+ * is one a reader under the lock could have seen; an empty one is read
+ * again under the lock.  A page's fields need the lock: it keeps the
+ * page mapped.
  */
 static int walk_one_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 			const struct ptw_entry *pmde, unsigned long addr, bool *changed)
@@ -745,11 +746,18 @@ static int walk_one_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
 	if (!w->ops->pages && !w->zone_device) {
 		pte_t pte = ptep_get(ptep);
 
-		if (pmd_same(pmd, ptw_pmdp_get(pmdp)))
-			ret = one_pte_emit(w, pmde, ptep, pte, addr);
-		else
-			*changed = true;
-		goto out;
+		/*
+		 * An empty entry may be a moment inside a change made under
+		 * the lock (mprotect, COW, NUMA hinting, migration clear the
+		 * entry, then write it): only the lock tells it from a hole.
+		 */
+		if (!pte_none(pte)) {
+			if (pmd_same(pmd, ptw_pmdp_get(pmdp)))
+				ret = one_pte_emit(w, pmde, ptep, pte, addr);
+			else
+				*changed = true;
+			goto out;
+		}
 	}
 	ptl = pte_lockptr(w->mm, &pmd);
 	spin_lock(ptl);

@@ -22,7 +22,7 @@
  *   --calls=N  PTWALK_FUZZ_CALLS=N  ptwalk_fuzz_calls=N  (default 100000)
  *   --log=K    PTWALK_FUZZ_LOG=K    ptwalk_fuzz_log=K    (print calls >= K)
  *   --trace_starts=N  PTWALK_FUZZ_TRACE_STARTS=N  ptwalk_fuzz_trace_starts=N
- *              real FAULT_TRACE STARTs allowed (default 40: see run_fuzz())
+ *              real FAULT_TRACE STARTs allowed (default 40 with fprobe, else 0: see run_fuzz())
  * A failure prints the seed and the call's index: rerun with that seed,
  * --log=INDEX-20 and --calls=INDEX+1 (in a guest: ptwalk_fuzz_seed=,
  * ptwalk_fuzz_log=, ptwalk_fuzz_calls= on its command line) to see the
@@ -47,6 +47,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1347,6 +1348,17 @@ static void print_counts(struct fuzz *f)
 }
 
 /* The whole run: @unpriv drops to nobody after opening everything as root. */
+/* The fault trace is an fprobe (faulttrace.c): Debian's 6.1 has no CONFIG_FPROBE */
+static bool kernel_has_fprobe(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 5);
+}
+
 static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 {
 	static struct fuzz fz;
@@ -1366,12 +1378,14 @@ static void run_fuzz(struct __test_metadata *_metadata, bool unpriv)
 	/*
 	 * Real trace STARTs: a START after the probes went (2 s after a STOP)
 	 * patches handle_mm_fault()'s ftrace site anew while other CPUs fault.
-	 * Under TCG that leaves stale int3s the module now retries
-	 * (faulttrace.c, ft_int3_notify()); they crashed guests before.  About
-	 * 9 STARTs in a run of 100000 calls.
+	 * Under TCG that leaves stale int3s the module now takes on the
+	 * fprobe kernels (faulttrace.c, ft_int3_notify()); they crashed guests
+	 * before.  Not on 6.1 (kretprobe): there the int3 can still meet the
+	 * probe while kprobes disable it for unregistering, and single-step
+	 * to RIP 0.  About 9 STARTs in a run of 100000 calls.
 	 */
 	f->ft_budget = test_knob("trace_starts", "PTWALK_FUZZ_TRACE_STARTS", "ptwalk_fuzz_trace_starts",
-			    &v) ? v : 40;
+			    &v) ? v : kernel_has_fprobe() ? 40 : 0;
 	memcpy(f->allowed, allowed_root, sizeof(f->allowed));
 	f->unpriv = unpriv;
 	if (unpriv) {
