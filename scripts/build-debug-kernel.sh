@@ -43,7 +43,10 @@ main() {
 	deps=(build-essential bc flex bison libelf-dev libssl-dev cpio xz-utils rsync
 	      util-linux linux-source-6.1)
 
-	if ! dpkg-query -W "${deps[@]}" >/dev/null 2>&1 || [ ! -e "$tarball" ]; then
+	# installed, not only known to dpkg ("dpkg-query -W" succeeds for a
+	# package it merely knows of: CI's fresh root had no rsync so)
+	ninst=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${deps[@]}" 2>/dev/null | grep -c '^ii') || true
+	if [ "$ninst" != ${#deps[@]} ] || [ ! -e "$tarball" ]; then
 		[ "$(id -u)" = 0 ] || { echo "build-debug-kernel: run as root (apt)" >&2; exit 1; }
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			"${deps[@]}" >/dev/null

@@ -18,10 +18,17 @@ off="TRANSPARENT_HUGEPAGE NUMA_BALANCING HUGETLBFS HUGETLB_PAGE KPROBES KRETPROB
 src=$cache/linux-source-6.1
 out=$cache/out
 
+# The cache folder may be a mount point (fresh-root.sh shares it with a CI
+# root) and another run may be filling it: lock a file inside, and empty
+# the folder rather than remove it.
+mkdir -p "$cache"
+exec 8>> "$cache/.ptwalk-lock"
+flock 8
 if [ ! -e "$out/.ptwalk-ready" ]; then
 	[ -e "$tarball" ] || { echo "config-off-check: $tarball missing (make deps)" >&2; exit 1; }
-	rm -rf "$cache"
-	mkdir -p "$cache" "$out"
+	find "$cache" -mindepth 1 -maxdepth 1 ! -name .ptwalk-lock \
+		-exec rm -rf --one-file-system {} +
+	mkdir -p "$out"
 	tar -C "$cache" -xf "$tarball"
 	make -s -C "$src" O="$out" x86_64_defconfig
 	for o in $off; do

@@ -58,7 +58,9 @@ have_kernel() { # KVER: headers and unpacked guest kernel are here
 
 # Fast path: everything is already here, for the kernels apt offers now
 # (apt's lists as they are: the slow path below updates them).
-if [ -s "$kdir/versions" ] && dpkg-query -W "${pkgs[@]}" >/dev/null 2>&1 &&
+# Installed, not only known to dpkg (dpkg-query -W alone accepts both).
+ninst=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null | grep -c '^ii') || true
+if [ -s "$kdir/versions" ] && [ "$ninst" = ${#pkgs[@]} ] &&
    [ -d /usr/src/linux-source-6.1/scripts ] && [ -e "$troot/.ptwalk-ready" ]; then
 	resolve
 	ok=1

@@ -29,7 +29,15 @@ in_root() {
 		DEBIAN_FRONTEND=noninteractive "$@"
 }
 
+# The folder may be a mount point (fresh-root.sh shares it with a CI root)
+# and another run may be making it: ensure locks a file inside it, and
+# empties it rather than removing it.
 ensure() {
+	[ -e "$root/.ptwalk-ready" ] || [ "$(id -u)" = 0 ] ||
+		{ echo "trixie-root: run as root" >&2; exit 1; }
+	mkdir -p "$root"
+	exec 8>> "$root/.ptwalk-lock"
+	flock 8
 	if [ -e "$root/.ptwalk-ready" ]; then
 		[ "$(cat "$root/.ptwalk-ready")" = "$root_pkgs" ] && return
 		# a root made with fewer packages: add them, keep the rest
@@ -40,13 +48,12 @@ ensure() {
 		echo "$root_pkgs" > "$root/.ptwalk-ready"
 		return
 	fi
-	[ "$(id -u)" = 0 ] || { echo "trixie-root: run as root" >&2; exit 1; }
 	command -v debootstrap >/dev/null ||
 		apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
 	mirror=$("$here/debian-mirror.sh")
 	echo "trixie-root: debootstrap trixie from $mirror into $root"
-	rm -rf "$root"
-	mkdir -p "$(dirname "$root")"
+	find "$root" -mindepth 1 -maxdepth 1 ! -name .ptwalk-lock \
+		-exec rm -rf --one-file-system {} +
 	debootstrap --variant=minbase trixie "$root" "$mirror" > "$root.log" 2>&1 ||
 		{ tail -n 20 "$root.log"; echo "trixie-root: debootstrap failed" >&2; exit 1; }
 	printf 'deb %s trixie main\ndeb %s trixie-backports main\n' "$mirror" "$mirror" \
