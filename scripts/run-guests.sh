@@ -82,11 +82,19 @@ guest_append() { # extra
 	echo "$a ptwalk_mode=$mode $1 ${PTWALK_GUEST_APPEND:-}"
 }
 
+# PTWALK_QEMU_ICOUNT=shift=N: QEMU counts guest instructions and the
+# guest's clock is that count (2^N ns each), so a benchmark times
+# instructions, whatever the host's load; one vCPU (SMP bring-up hangs
+# under icount).
+smp=2
+[ -n "${PTWALK_QEMU_ICOUNT:-}" ] && smp=1
+
 # qemu_once KVER EXTRA LOG: the busybox initramfs guest, serial on LOG.
 qemu_once() {
 	timeout -k 10 "$timeout_s" \
-		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 3G -no-reboot \
-		-display none -monitor none -serial stdio \
+		qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m 3G -no-reboot \
+		${PTWALK_QEMU_ICOUNT:+-icount "$PTWALK_QEMU_ICOUNT"} ${PTWALK_QEMU_GDB:+-gdb "$PTWALK_QEMU_GDB"} \
+		-display none -monitor "${PTWALK_QEMU_MONITOR:-none}" -serial stdio \
 		-kernel "$kdir/vmlinuz-$1" -initrd "$build/initramfs.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=4 $(guest_append "$2")" < /dev/null > "$3" 2>&1
 }
@@ -308,6 +316,13 @@ judge() {
 			grep -c handle_mm_fault)
 		ef=$(sed -n '/PTWALK-GUEST ftrace tracing begin/,/PTWALK-GUEST ftrace tracing end/p' "$log" |
 			grep -c handle_mm_fault)
+		local early waited
+		early=$(grep -o 'PTWALK-GUEST fault tracer exited early rc=[0-9]*' "$log" | head -n 1)
+		[ -z "$early" ] || problems+=("the trace CLI ended before the probe was seen (${early##* })")
+		waited=$(sed -n 's/^PTWALK-GUEST fault probe wait from \([0-9.]*\)s to \([0-9.]*\)s.*/\1 \2/p' \
+			"$log" | awk '{ printf "%d", $2 - $1 }')
+		[ -z "$waited" ] || [ "$waited" -lt 5 ] ||
+			notes+=("the fault probe was seen only after ${waited} s of tracing")
 		if kconfig_has "$kver" CONFIG_FPROBE; then
 			[ "$ef" -gt 0 ] || problems+=("no handle_mm_fault fprobe in enabled_functions while tracing")
 			[ "$kp" -eq 0 ] || problems+=("a handle_mm_fault kprobe while tracing, on a kernel with fprobes")
@@ -425,7 +440,9 @@ run_lane() {
 			echo "SVG: $build/demo/maps.svg   every output in full: $build/demo/"
 		printf '%-12s demo %s  %s\n' "$name" "$status" "${problems[*]:-}"
 	fi
-	[ "$mode" = bench ] && sed -n '/PTWALK-BENCH begin/,/PTWALK-BENCH end/p' "$log" | sed '1d;$d'
+	# an instruction-counting guest's lines say so
+	[ "$mode" = bench ] && sed -n '/PTWALK-BENCH begin/,/PTWALK-BENCH end/p' "$log" |
+		sed "1d;\$d${PTWALK_QEMU_ICOUNT:+;s/^/icount: /}"
 	echo "=LANE-RESULT $status $pass $fail $skip"
 }
 
