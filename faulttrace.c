@@ -77,7 +77,7 @@ static struct pid *ft_pid;		/* thread-group leader's pid, referenced */
  */
 static struct pid *ft_gate;
 static unsigned int ft_gen;		/* bumped by START and RESET */
-/* ptw_ft_unattributed() at the last clear, and at STOP */
+/* ptw_ft_unattributed() at the last clear; ft_lost_stop also at STOP */
 static unsigned long ft_lost0, ft_lost_stop;
 static pid_t ft_nr;
 static u64 ft_started_ns, ft_elapsed_ns;	/* ktime, as fault durations */
@@ -321,6 +321,8 @@ static void ft_clear(void)
 	}
 	ft_gen++;
 	ft_lost0 = ptw_ft_unattributed(&ft_probe);
+	/* a stopped trace reset reads 0 lost, not a wrapped lost_stop - lost0 */
+	ft_lost_stop = ft_lost0;
 	ft_started_ns = ktime_get_ns();
 	ft_elapsed_ns = 0;
 }
