@@ -120,6 +120,7 @@ int ptw_walk_bounded(struct mm_struct *mm, unsigned long start, unsigned long en
 bool ptw_fault_leaf_present(struct mm_struct *mm, unsigned long addr);
 void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
 		   unsigned long addr, struct ptw_entry *e);
+bool ptw_pte_bits_tell_kind(struct vm_area_struct *vma);
 unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n);
 
 /* ---- entry and page decoding, shared by visitors (decode.c) ---- */

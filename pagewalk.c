@@ -352,6 +352,19 @@ void ptw_pte_entry(struct vm_area_struct *vma, pte_t *ptep, pte_t pte,
 }
 
 /*
+ * For ops->ptes visitors: do a present PTE's bits alone tell its kind in
+ * @vma (as ptw_pte_entry() decodes it), so that PTEs with equal bits but
+ * the frame's are of one kind?  Not where ZONE_DEVICE pages no bit marks
+ * may be mapped (their kind is read off the page), nor in a VM_MIXEDMAP
+ * VMA, where vm_insert_page() may map the zero page without the special
+ * bit it has everywhere else.
+ */
+bool ptw_pte_bits_tell_kind(struct vm_area_struct *vma)
+{
+	return !ptw_vma_zone_device(vma) && !(vma->vm_flags & VM_MIXEDMAP);
+}
+
+/*
  * The raw words of the 8 PTEs from @w ORed.  Plain loads, so that each is
  * one "or" from memory: with READ_ONCE() the compiler loads all eight into
  * registers first (spilling), and pte_val() is a paravirt call site per
@@ -771,16 +784,92 @@ out:
 	return ret;
 }
 
-/* Hand on an upper-level entry of walk_one(): a table only if asked for. */
-static int emit_one(struct ptw_walk *w, struct ptw_entry *e, u8 level, unsigned long addr,
-		    unsigned long size, unsigned int index, u64 val, void *ptr,
-		    enum ptw_type type)
+/*
+ * Hand on an upper-level entry of walk_one(): a table only if asked for.
+ * The entry is built here, only when handed on: with INIT_STACK_ALL_ZERO
+ * (Debian's kernels) every struct on the stack is zeroed where its scope
+ * begins, and walk_one() builds no entry for a table it does not hand on.
+ */
+static int emit_one_entry(struct ptw_walk *w, u8 level, unsigned long addr,
+			  unsigned long size, unsigned int index, u64 val, void *ptr,
+			  enum ptw_type type)
+{
+	struct ptw_entry e;
+
+	entry_init(w, &e, level, addr, size, index, val, ptr);
+	e.type = type;
+	return w->ops->entry(w->priv, &e);
+}
+
+static int emit_one(struct ptw_walk *w, u8 level, unsigned long addr, unsigned long size,
+		    unsigned int index, u64 val, void *ptr, enum ptw_type type)
 {
 	if (type == PTW_TABLE && w->ops->leaves_only)
 		return 0;
-	entry_init(w, e, level, addr, size, index, val, ptr);
-	e->type = type;
-	return w->ops->entry(w->priv, e);
+	return emit_one_entry(w, level, addr, size, index, val, ptr, type);
+}
+
+/* The P4D of walk_one(), after the PGD it is folded into on 4-level paging. */
+static int emit_one_p4d(struct ptw_walk *w, unsigned long addr, p4d_t *p4dp, p4d_t p4d,
+			enum ptw_type type, bool l5)
+{
+	struct ptw_entry e;
+	int ret;
+
+	entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE, p4d_index(addr), p4d_val(p4d), p4dp);
+	e.type = type;
+	if (!l5) {	/* as walk_p4d(): the PGD, then the folded P4D */
+		struct ptw_entry pgde = e;
+
+		pgde.level = PTWALK_LEVEL_PGD;
+		pgde.index = pgd_index(addr);
+		ret = w->ops->entry(w->priv, &pgde);
+		if (ret)
+			return ret;
+		e.folded = true;
+	}
+	return w->ops->entry(w->priv, &e);
+}
+
+static int emit_one_pud_leaf(struct ptw_walk *w, unsigned long addr, pud_t *pudp, pud_t pud,
+			     bool *changed)
+{
+	struct ptw_entry e;
+
+	entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr), pud_val(pud), pudp);
+	return emit_pud_leaf(w, pudp, pud, &e, changed);
+}
+
+/* What walk_one_pmd() takes for a table: present, not a leaf, not bad. */
+static bool one_pmd_table(pmd_t pmd)
+{
+	return pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd);
+}
+
+/*
+ * walk_one()'s PMD as walk_pmd() reads it, and what it maps; walk_one()
+ * itself takes a table a leaf-only visitor skips (one_pmd_table()).
+ */
+static int walk_one_pmd(struct ptw_walk *w, unsigned long addr, pmd_t *pmdp, pmd_t pmd,
+			bool *changed)
+{
+	struct ptw_entry pmde;
+
+	entry_init(w, &pmde, PTWALK_LEVEL_PMD, addr, PMD_SIZE, pmd_index(addr), pmd_val(pmd),
+		   pmdp);
+	/* as walk_pmd(): empty, then a leaf (or not present), then bad, then a table */
+	if (pmd_none(pmd)) {
+		pmde.type = PTW_NONE;
+		return w->ops->entry(w->priv, &pmde);
+	}
+	if (pmd_present(pmd) && !pmd_leaf(pmd) && pmd_bad(pmd)) {
+		pmde.type = PTW_BAD;
+		return w->ops->entry(w->priv, &pmde);
+	}
+	if (!pmd_present(pmd) || pmd_leaf(pmd))
+		return emit_pmd_leaf(w, pmdp, pmd, &pmde, changed);
+	pmde.type = PTW_TABLE;
+	return walk_one_pte(w, pmdp, pmd, w->ops->leaves_only ? NULL : &pmde, addr, changed);
 }
 
 /*
@@ -793,7 +882,6 @@ static int walk_one(struct ptw_walk *w, unsigned long addr)
 {
 	bool l5 = pgtable_l5_enabled(), tables = !w->ops->leaves_only, changed;
 	pgd_t *pgdp = pgd_offset(w->mm, addr);
-	struct ptw_entry e, pmde;
 	enum ptw_type type;
 	p4d_t *p4dp;
 	pud_t *pudp;
@@ -807,7 +895,7 @@ static int walk_one(struct ptw_walk *w, unsigned long addr)
 		pgd_t pgd = READ_ONCE(*pgdp);
 
 		type = pgd_none(pgd) ? PTW_NONE : pgd_bad(pgd) ? PTW_BAD : PTW_TABLE;
-		ret = emit_one(w, &e, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE, pgd_index(addr),
+		ret = emit_one(w, PTWALK_LEVEL_PGD, addr, PGDIR_SIZE, pgd_index(addr),
 			       pgd_val(pgd), pgdp, type);
 		if (ret || type != PTW_TABLE)
 			return ret;
@@ -816,20 +904,7 @@ static int walk_one(struct ptw_walk *w, unsigned long addr)
 	p4d = READ_ONCE(*p4dp);
 	type = p4d_none(p4d) ? PTW_NONE : p4d_bad(p4d) ? PTW_BAD : PTW_TABLE;
 	if (type != PTW_TABLE || tables) {
-		entry_init(w, &e, PTWALK_LEVEL_P4D, addr, P4D_SIZE, p4d_index(addr),
-			   p4d_val(p4d), p4dp);
-		e.type = type;
-		if (!l5) {	/* as walk_p4d(): the PGD, then the folded P4D */
-			struct ptw_entry pgde = e;
-
-			pgde.level = PTWALK_LEVEL_PGD;
-			pgde.index = pgd_index(addr);
-			ret = w->ops->entry(w->priv, &pgde);
-			if (ret)
-				return ret;
-			e.folded = true;
-		}
-		ret = w->ops->entry(w->priv, &e);
+		ret = emit_one_p4d(w, addr, p4dp, p4d, type, l5);
 		if (ret || type != PTW_TABLE)
 			return ret;
 	}
@@ -837,43 +912,29 @@ static int walk_one(struct ptw_walk *w, unsigned long addr)
 retry_pud:
 	pud = READ_ONCE(*pudp);
 	if (pud_none(pud))
-		return emit_one(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr),
+		return emit_one(w, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr),
 				pud_val(pud), pudp, PTW_NONE);
 	if (!pte_present(__pte(pud_val(pud))) || (pud_val(pud) & _PAGE_PSE)) {
-		entry_init(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr),
-			   pud_val(pud), pudp);
 		changed = false;
-		ret = emit_pud_leaf(w, pudp, pud, &e, &changed);
+		ret = emit_one_pud_leaf(w, addr, pudp, pud, &changed);
 		if (changed && !fatal_signal_pending(current))
 			goto retry_pud;
 		return changed ? -EINTR : ret;
 	}
 	type = pud_bad(pud) ? PTW_BAD : PTW_TABLE;
-	ret = emit_one(w, &e, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr), pud_val(pud),
+	ret = emit_one(w, PTWALK_LEVEL_PUD, addr, PUD_SIZE, pud_index(addr), pud_val(pud),
 		       pudp, type);
 	if (ret || type != PTW_TABLE)
 		return ret;
 	pmdp = pmd_offset(pudp, addr);
 retry_pmd:
 	pmd = ptw_pmdp_get(pmdp);
-	entry_init(w, &pmde, PTWALK_LEVEL_PMD, addr, PMD_SIZE, pmd_index(addr), pmd_val(pmd),
-		   pmdp);
 	changed = false;
-	/* as walk_pmd(): empty, then a leaf (or not present), then bad, then a table */
-	if (pmd_none(pmd)) {
-		pmde.type = PTW_NONE;
-		return w->ops->entry(w->priv, &pmde);
-	}
-	if (pmd_present(pmd) && !pmd_leaf(pmd) && pmd_bad(pmd)) {
-		pmde.type = PTW_BAD;
-		return w->ops->entry(w->priv, &pmde);
-	}
-	if (!pmd_present(pmd) || pmd_leaf(pmd)) {
-		ret = emit_pmd_leaf(w, pmdp, pmd, &pmde, &changed);
-	} else {
-		pmde.type = PTW_TABLE;
-		ret = walk_one_pte(w, pmdp, pmd, tables ? &pmde : NULL, addr, &changed);
-	}
+	/* a table whose entry is not asked for: straight to the PTE */
+	if (!tables && one_pmd_table(pmd))
+		ret = walk_one_pte(w, pmdp, pmd, NULL, addr, &changed);
+	else
+		ret = walk_one_pmd(w, addr, pmdp, pmd, &changed);
 	if (changed && !fatal_signal_pending(current))
 		goto retry_pmd;
 	return changed ? -EINTR : ret;

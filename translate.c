@@ -163,10 +163,13 @@ void ptw_translate(struct ptw_target *t, u64 va, struct ptwalk_xlate *x, bool ad
 							 [!!(fields & PTWALK_XF_LEVELS)], &v, hint);
 	x->error = ret < 0 ? ret : 0;
 	/* levels the walk did not reach read as unused, as does an absent VMA or page */
-	for (i = 0; i < PTWALK_NR_LEVELS; i++)
-		if (!(v.levels_set & BIT(i)) &&
-		    ((fields & PTWALK_XF_LEVELS) || i == x->leaf_level))
-			x->levels[i] = (struct ptwalk_level) {};
+	if (fields & PTWALK_XF_LEVELS) {
+		for (i = 0; i < PTWALK_NR_LEVELS; i++)
+			if (!(v.levels_set & BIT(i)))
+				x->levels[i] = (struct ptwalk_level) {};
+	} else if (!(v.levels_set & BIT(x->leaf_level))) {
+		x->levels[x->leaf_level] = (struct ptwalk_level) {};
+	}
 	if ((fields & PTWALK_XF_VMA) && !(x->valid & PTWALK_XV_VMA))
 		memset(&x->vma, 0, sizeof(x->vma));
 	if ((fields & PTWALK_XF_PAGE) && !(x->valid & PTWALK_XV_PAGE))

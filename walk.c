@@ -115,7 +115,12 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 	}
 	flags = ptw_entry_flags(e);
 	cats = entry_cats(e, flags);
-	/* for records_ptes(): what the next PTE with the same bits will get */
+	/*
+	 * For records_ptes(): what the next PTE with the same bits will get.
+	 * It sets fast_key again after a PTE; after a huge leaf the next PTE
+	 * table's first entry must be decoded anew, not take these.
+	 */
+	v->fast_key = 0;
 	v->fast_flags = flags;
 	v->fast_cats = cats;
 	v->fast_match = (cats & v->match_all) == v->match_all && !(cats & v->match_none);
@@ -148,6 +153,130 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 }
 
 /*
+ * A PTE's bits other than its frame's.  @pfn_mask is PTE_PFN_MASK, which
+ * reads physical_mask (a variable: SME and TDX take bits off it at boot):
+ * read once per run for the key, as each record's store would have the
+ * compiler read it again.
+ */
+static u64 pte_key(pte_t pte, u64 pfn_mask)
+{
+	return pte_val(pte) & ~pfn_mask;
+}
+
+/* Step to the next PTE of a run: false past @end or where the run ends. */
+static bool next_in_run(pte_t **p, unsigned long *a, unsigned long end, pte_t *pte,
+			u64 key, u64 pfn_mask)
+{
+	(*p)++;
+	*a = (*a & PAGE_MASK) + PAGE_SIZE;
+	if (*a >= end)
+		return false;
+	*pte = ptep_get(*p);
+	return pte_key(*pte, pfn_mask) == key;
+}
+
+/*
+ * @pte, read at @*ptep (for @*addr), and the PTEs after it up to @end
+ * whose key is v->fast_key, as @pte's is: straight into the buffer, with v's
+ * fields in locals (each record's stores may alias them).  @*ptep and
+ * @*addr end at the first PTE not taken; @pte is always taken unless the
+ * buffer is full, which returns 1 (v->pos is where the walk resumes).
+ */
+static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte,
+		       pte_t **ptep, unsigned long *addr, unsigned long end)
+{
+	const u64 pfn_mask = PTE_PFN_MASK, key = v->fast_key;
+	const bool show = v->show_pfns;
+	unsigned long a = *addr, pos = v->pos;
+	unsigned int n = v->n, cap = v->cap;
+	pte_t *p = *ptep;
+	int ret = 0;
+
+	if (!v->fast_match) {
+		/* filtered out, all of it */
+		do
+			pos = min((a & PAGE_MASK) + PAGE_SIZE, end);
+		while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+	} else if (v->compact) {
+		struct ptwalk_record_compact *c = v->cbuf;
+		const u64 cflags = v->fast_cflags;
+
+		do {
+			if (n == cap) {
+				ret = 1;
+				break;
+			}
+			c[n].va = max(a & PAGE_MASK, pos) | PTWALK_LEVEL_PTE << 5 |
+				  PTWALK_KIND_NORMAL;
+			c[n++].pfn_flags = (show ? pte_pfn(pte) : 0) | cflags;
+			pos = min((a & PAGE_MASK) + PAGE_SIZE, end);
+		} while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+	} else {
+		const u64 flags = v->fast_flags, cats = v->fast_cats;
+		const bool coalesce = v->extents || v->ranges, any_pfn = v->ranges || !show;
+		unsigned long page, start, stop, pfn;
+		struct ptwalk_record *last, *r;
+		bool same = false;	/* last's fields are this run's */
+
+		/*
+		 * Extents and ranges grow their last record, as extends()
+		 * lets them.  One from before the run is compared field by
+		 * field, only when it ends where a page of the run starts.
+		 */
+		last = coalesce && n ? &v->buf[n - 1] : NULL;
+		do {
+			page = a & PAGE_MASK;
+			start = max(page, pos);
+			stop = min(page + PAGE_SIZE, end);
+			pfn = show ? pte_pfn(pte) : 0;
+			if (last && !same && last->va + last->length == start)
+				same = last->flags == flags && last->cats == cats &&
+				       last->vma_start == vma_start &&
+				       last->kind == PTWALK_KIND_NORMAL &&
+				       last->level == PTWALK_LEVEL_PTE;
+			if (same && last->va + last->length == start &&
+			    (any_pfn || last->pfn + (last->length >> PAGE_SHIFT) == pfn)) {
+				last->length += stop - start;
+			} else {
+				if (n == cap) {
+					ret = 1;
+					break;
+				}
+				/*
+				 * Field by field: a compound literal is zeroed
+				 * whole first (its padding), then filled.
+				 */
+				r = &v->buf[n++];
+				r->va = start;
+				r->length = stop - start;
+				r->pfn = pfn;
+				/* record_user_view() of a present leaf */
+				r->entry = pte_val(pte);
+				if (!show)
+					r->entry = ptw_user_entry(r->entry, false);
+				r->flags = flags;
+				r->cats = cats;
+				r->vma_start = vma_start;
+				r->page_size_shift = PAGE_SHIFT;
+				r->kind = PTWALK_KIND_NORMAL;
+				r->level = PTWALK_LEVEL_PTE;
+				r->present = true;
+				r->pad = 0;
+				/* plain records (not extents or ranges) never grow */
+				last = coalesce ? r : NULL;
+				same = coalesce;
+			}
+			pos = stop;
+		} while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+	}
+	v->n = n;
+	v->pos = pos;
+	*ptep = p;
+	*addr = a;
+	return ret;
+}
+
+/*
  * A PTE table at once, for walks without holes.  Neighbouring PTEs mostly
  * differ in their frame alone: a normal present leaf's flags, categories
  * and filter verdict depend only on its other bits and its VMA, so they
@@ -157,15 +286,14 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 			unsigned long addr, unsigned long end)
 {
-	unsigned long page, start, stop, pfn;
+	const u64 pfn_mask = PTE_PFN_MASK;
 	struct ptw_records *v = priv;
-	struct ptwalk_record *last, *r;
 	struct ptw_entry e;
 	pte_t pte;
 	u64 key;
 	int ret;
 
-	for (; addr < end; ptep++, addr = (addr & PAGE_MASK) + PAGE_SIZE) {
+	while (addr < end) {
 		pte = ptep_get(ptep);
 		if (pte_none(pte)) {
 			unsigned int n = ((end - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
@@ -177,66 +305,27 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 			addr = (addr & PAGE_MASK) + skip * PAGE_SIZE;
 			pte = ptep_get(ptep);
 		}
-		key = pte_val(pte) & ~PTE_PFN_MASK;
-		if (key != v->fast_key || vma != v->fast_vma) {
-			ptw_pte_entry(vma, ptep, pte, addr, &e);
-			ret = records_entry(v, &e);
+		key = pte_key(pte, pfn_mask);
+		if (key == v->fast_key && vma == v->fast_vma) {
+			/* the bulk of a dense range; it takes this PTE at least */
+			ret = records_run(v, vma->vm_start, pte, &ptep, &addr, end);
 			if (ret)
 				return ret;
-			/* a present leaf's key is never 0: _PAGE_PRESENT or _PAGE_PROTNONE */
-			v->fast_key = e.type == PTW_LEAF && e.kind == PTWALK_KIND_NORMAL ? key : 0;
-			v->fast_vma = vma;
 			continue;
 		}
-		/* the bulk of a dense range: straight into the buffer */
-		page = addr & PAGE_MASK;
-		start = max(page, v->pos);
-		stop = min(page + PAGE_SIZE, v->end);
-		if (!v->fast_match) {
-			v->pos = stop;
-			continue;
-		}
-		pfn = v->show_pfns ? pte_pfn(pte) : 0;
-		last = v->n ? &v->buf[v->n - 1] : NULL;
-		if (v->compact) {
-			if (v->n == v->cap)
-				return 1;
-			v->cbuf[v->n++] = (struct ptwalk_record_compact) {
-				.va = start | PTWALK_LEVEL_PTE << 5 | PTWALK_KIND_NORMAL,
-				.pfn_flags = pfn | v->fast_cflags,
-			};
-		} else if (last && (v->extents || v->ranges) &&
-			   last->va + last->length == start && last->flags == v->fast_flags &&
-			   last->cats == v->fast_cats && last->vma_start == vma->vm_start &&
-			   last->kind == PTWALK_KIND_NORMAL && last->level == PTWALK_LEVEL_PTE &&
-			   (v->ranges || !v->show_pfns ||
-			    last->pfn + (last->length >> PAGE_SHIFT) == pfn)) {
-			last->length += stop - start;	/* as extends() */
-		} else {
-			if (v->n == v->cap)
-				return 1;
-			/*
-			 * Field by field: a compound literal is zeroed whole
-			 * first (its padding), then filled, twice the stores.
-			 */
-			r = &v->buf[v->n++];
-			r->va = start;
-			r->length = stop - start;
-			r->pfn = pfn;
-			/* record_user_view() of a present leaf */
-			r->entry = pte_val(pte);
-			if (!v->show_pfns)
-				r->entry = ptw_user_entry(r->entry, false);
-			r->flags = v->fast_flags;
-			r->cats = v->fast_cats;
-			r->vma_start = vma->vm_start;
-			r->page_size_shift = PAGE_SHIFT;
-			r->kind = PTWALK_KIND_NORMAL;
-			r->level = PTWALK_LEVEL_PTE;
-			r->present = true;
-			r->pad = 0;
-		}
-		v->pos = stop;
+		ptw_pte_entry(vma, ptep, pte, addr, &e);
+		ret = records_entry(v, &e);
+		if (ret)
+			return ret;
+		/*
+		 * A present leaf's key is never 0: _PAGE_PRESENT or
+		 * _PAGE_PROTNONE.  Not where equal bits may map another kind.
+		 */
+		v->fast_key = e.type == PTW_LEAF && e.kind == PTWALK_KIND_NORMAL &&
+			      ptw_pte_bits_tell_kind(vma) ? key : 0;
+		v->fast_vma = vma;
+		ptep++;
+		addr = (addr & PAGE_MASK) + PAGE_SIZE;
 	}
 	return 0;
 }

@@ -42,6 +42,25 @@ static uint64_t pm_buf[CHUNK];
 static struct ptwalk_record rec_buf[CHUNK];
 static struct ptwalk_record_compact crec_buf[CHUNK];
 
+/*
+ * The guest's clocksource: with hpet (a TCG guest's TSC may be marked
+ * unstable; the 6.1 guest's is, even on a quiet host) every clock read is
+ * an emulated MMIO access, and (f)'s tracer reads the clock twice a fault.
+ */
+static void print_clocksource(const char *when)
+{
+	char cs[64] = "?";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+
+	if (f) {
+		if (!fgets(cs, sizeof(cs), f))
+			strcpy(cs, "?");
+		fclose(f);
+	}
+	cs[strcspn(cs, "\n")] = 0;
+	printf("clocksource at the %s: %s\n", when, cs);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -238,6 +257,15 @@ static void touch(char *p, size_t len)
 static uint64_t addrs[NADDR];
 static struct ptwalk_xlate xs[NADDR];
 
+/* (d) and (e)'s addresses: NADDR 4K pages of the first SINGLE_LEN at @p, the same each run */
+static void random_addrs(char *p)
+{
+	unsigned int seed = 42, i;
+
+	for (i = 0; i < NADDR; i++)
+		addrs[i] = (uintptr_t)p + (rand_r(&seed) % (SINGLE_LEN / SZ_4K)) * SZ_4K;
+}
+
 static void pagemap_each_job(struct job *j)
 {
 	uint64_t entry;
@@ -372,12 +400,10 @@ static void single_cases(char *p)
 	struct job j = { translate_each_job };
 	struct job enotty = { enotty_job }, info = { get_info_job }, sys = { getppid_job };
 	struct job kern = { translate_kernel_job };
-	unsigned int seed = 42, i;
 	double pm, one, onel, b, bl;
 	pid_t child;
 
-	for (i = 0; i < NADDR; i++)
-		addrs[i] = (uintptr_t)p + (rand_r(&seed) % (SINGLE_LEN / SZ_4K)) * SZ_4K;
+	random_addrs(p);
 	lean.mode = PTWALK_XF_LEAF;
 	lean_batch.mode = PTWALK_XF_LEAF;
 	one = compare("(d)", "single", &pmj, &full, &pm);
@@ -425,6 +451,69 @@ static void single_cases(char *p)
 	per_call("TRANSLATE full, another process", &j);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+}
+
+/*
+ * Case p (scripts/guest-profile.py samples the guest's vCPUs meanwhile):
+ * each part of (d), (e) and (a) again and again for PROFILE_S seconds,
+ * between markers the sampler waits for.
+ */
+#define PROFILE_S	20
+
+static void profile_one(const char *name, struct job *j)
+{
+	const char *only = getenv("PTWALK_PROFILE_PART");
+	double t0 = now();
+	unsigned long runs = 0;
+
+	if (only && *only && strcmp(only, name))
+		return;
+	printf("PTWALK-PROFILE begin %s\n", name);
+	while (now() - t0 < PROFILE_S) {
+		j->fn(j);
+		runs++;
+	}
+	printf("PTWALK-PROFILE end %s %lu runs\n", name, runs);
+}
+
+static void profile_cases(char *p)
+{
+	struct job batch_lean = { translate_batch_job, .mode = PTWALK_XF_LEAF };
+	struct job batch = { translate_batch_job, .mode = PTWALK_XF_ALL };
+	struct job single_lean = { translate_each_job, .mode = PTWALK_XF_LEAF };
+	struct job records = { walk_job, (uintptr_t)p, (uintptr_t)p + SZ_1G, PTWALK_WALK_RECORDS };
+	/* one PTE table's worth: a call short enough for --trace to step */
+	struct job pm_2m = { pagemap_job, (uintptr_t)p, (uintptr_t)p + SZ_2M };
+	struct job rec_2m = { walk_job, (uintptr_t)p, (uintptr_t)p + SZ_2M, PTWALK_WALK_RECORDS };
+	struct job com_2m = { walk_job, (uintptr_t)p, (uintptr_t)p + SZ_2M, PTWALK_WALK_COMPACT };
+
+	random_addrs(p);
+	profile_one("e_batch_lean", &batch_lean);
+	profile_one("e_batch_full", &batch);
+	profile_one("d_single_lean", &single_lean);
+	profile_one("a_records", &records);
+	profile_one("a_pagemap_2m", &pm_2m);
+	profile_one("a_records_2m", &rec_2m);
+	profile_one("a_compact_2m", &com_2m);
+}
+
+/* (c)'s shape, 16 MiB of it: 1% of the pages touched, then PROT_NONE */
+static void profile_sparse(void)
+{
+	const size_t len = 8 * SZ_2M;
+	char *p = map(len, PROT_READ | PROT_WRITE, 0);
+	struct job pm = { pagemap_job, (uintptr_t)p, (uintptr_t)p + len };
+	struct job ext = { walk_job, (uintptr_t)p, (uintptr_t)p + len, PTWALK_WALK_EXTENTS };
+	unsigned int seed = 7, i;
+
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len / SZ_4K / 100; i++)
+		p[(rand_r(&seed) % (len / SZ_4K)) * SZ_4K] = 1;
+	if (mprotect(p, len, PROT_NONE))
+		die("mprotect");
+	profile_one("c_pagemap_16m", &pm);
+	profile_one("c_extents_16m", &ext);
+	munmap(p, len);
 }
 
 static int fault_trace(unsigned int op, pid_t pid)
@@ -494,6 +583,18 @@ static void trace_case(void)
 	       "another process traced %.4fs\n", off, on, other);
 	printf("(f) untraced process while another is traced: slowdown=%.3f\n", other / off);
 	printf("(f) fault_trace slowdown=%.3f\n", on / off);
+}
+
+/* Case q, as case p: the fault loop untraced, then traced. */
+static void profile_faults(void)
+{
+	struct job loop = { fault_loop };
+
+	profile_one("f_faults_off", &loop);
+	if (fault_trace(PTWALK_FT_START, getpid()))
+		die("FAULT_TRACE start");
+	profile_one("f_faults_traced", &loop);
+	fault_trace(PTWALK_FT_STOP, 0);
 }
 
 /* ptwalk_bench [CASES]: the cases to run, e.g. "ad"; all by default. */
@@ -579,12 +680,14 @@ static void fault_trace_on_off(void)
 
 int main(int argc, char **argv)
 {
+	/* p and q (profiling loops) only when asked for */
 	const char *cases = argc > 1 ? argv[1] : "abcdef";
 	size_t len;
 	char *p;
 	unsigned int seed = 7, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	print_clocksource("start");
 	dev = open(PTWALK_DEVICE, O_RDWR);
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	if (dev < 0 || pagemap < 0)
@@ -598,7 +701,11 @@ int main(int argc, char **argv)
 		range_case("(a)", (uintptr_t)p, (uintptr_t)p + len, true);
 	if (strchr(cases, 'd') || strchr(cases, 'e'))
 		single_cases(p);
+	if (strchr(cases, 'p'))
+		profile_cases(p);
 	munmap(p, len);
+	if (strchr(cases, 'p'))
+		profile_sparse();
 	if (!strchr(cases, 'b'))
 		goto sparse;
 
@@ -626,5 +733,8 @@ trace:
 		trace_case();
 	if (strchr(cases, 'f'))
 		fault_trace_on_off();
+	if (strchr(cases, 'q'))
+		profile_faults();
+	print_clocksource("end");
 	return 0;
 }

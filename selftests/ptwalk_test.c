@@ -1609,6 +1609,69 @@ static int walk_compact(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsig
 }
 
 /*
+ * Two PTE tables whose entries change their bits often (written, read-only,
+ * the zero page, never faulted, swapped where there is swap), then a long
+ * run of written pages from one table into the next.
+ */
+static int mixed_tables(char *p, size_t len)
+{
+	int i;
+
+	if (thp_advise(p, len, MADV_NOHUGEPAGE))
+		return -1;
+	for (i = 0; i < (int)(len / SZ_4K); i++) {
+		/* from 450 on, a run across the tables' boundary */
+		if ((i % 7 == 3 && i < 450) || (i >= 900 && i < 910))
+			continue;			/* never faulted */
+		if (i % 5 == 1 && i < 450)
+			read_all(p + i * SZ_4K, 1);	/* the zero page */
+		else
+			p[i * SZ_4K] = i;
+	}
+	/* read-only runs inside a table: the same frames, other bits */
+	if (mprotect(p + 100 * SZ_4K, 50 * SZ_4K, PROT_READ) ||
+	    mprotect(p + 700 * SZ_4K, 3 * SZ_4K, PROT_READ))
+		return -1;
+	if (have_swap())
+		madvise(p + 300 * SZ_4K, 40 * SZ_4K, MADV_PAGEOUT);
+	return 0;
+}
+
+/*
+ * @r[0..@n), the records of a walk of [@start, @end) without holes (the
+ * per-table path), against the same walk with holes (the per-entry path),
+ * theirs left out: record for record, byte for byte.
+ */
+static void expect_as_with_holes(struct __test_metadata *_metadata, int fd, uintptr_t start,
+				 uintptr_t end, unsigned int mode, uint64_t none,
+				 const struct ptwalk_record *r, int n)
+{
+	static struct ptwalk_record h[4096];
+	struct ptwalk_walk holes = {
+		.size = sizeof(holes), .pid = getpid(), .start = start, .end = end,
+		.mode = mode, .record_size = sizeof(h[0]), .records = (uintptr_t)h,
+		.count = 4096, .flags = PTWALK_WALK_HOLES, .match_none = none,
+	};
+	int i, k;
+
+	ASSERT_EQ(0, ioctl(fd, PTWALK_IOC_WALK, &holes));
+	for (i = 0, k = 0; i < (int)holes.count; i++) {
+		if (h[i].kind == PTWALK_KIND_NONE)
+			continue;
+		ASSERT_LT(k, n);
+		EXPECT_EQ(0, memcmp(&h[i], &r[k], sizeof(r[k])))
+			TH_LOG("mode %u none %#llx record %d (va %#llx): kind %u/%u length %#llx/%#llx flags %#llx/%#llx cats %#llx/%#llx",
+			       mode, (unsigned long long)none, k, (unsigned long long)r[k].va,
+			       h[i].kind, r[k].kind, (unsigned long long)h[i].length,
+			       (unsigned long long)r[k].length, (unsigned long long)h[i].flags,
+			       (unsigned long long)r[k].flags, (unsigned long long)h[i].cats,
+			       (unsigned long long)r[k].cats);
+		k++;
+	}
+	EXPECT_EQ(n, k);
+}
+
+/*
  * Records of a PTE table whose entries change their bits often (written,
  * read-only, the zero page, never faulted, swapped): the per-table path
  * against the per-entry one (a walk with holes, theirs left out), the
@@ -1616,51 +1679,20 @@ static int walk_compact(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsig
  */
 TEST_F(ptw, walk_fast_and_compact_match)
 {
-	static struct ptwalk_record r[2048], h[4096];
+	static struct ptwalk_record r[2048];
 	static struct ptwalk_record_compact c[2048];
 	static uint64_t wide[3 * 2048];
 	size_t len = 2 * SZ_2M;
 	char *p = mmap_aligned(len, SZ_2M, 0);
 	uintptr_t start = (uintptr_t)p, end = start + len, va;
-	struct ptwalk_walk holes = {
-		.size = sizeof(holes), .pid = getpid(), .start = start, .end = end,
-		.mode = PTWALK_WALK_RECORDS, .record_size = sizeof(h[0]),
-		.records = (uintptr_t)h, .count = 4096, .flags = PTWALK_WALK_HOLES,
-	};
-	int n, nh, nc, i, k;
+	int n, nc, i, k;
 	uint64_t pm;
 
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, thp_advise(p, len, MADV_NOHUGEPAGE));
-	for (i = 0; i < (int)(len / SZ_4K); i++) {
-		if (i % 7 == 3)
-			continue;			/* never faulted */
-		if (i % 5 == 1)
-			read_all(p + i * SZ_4K, 1);	/* the zero page */
-		else
-			p[i * SZ_4K] = i;
-	}
-	/* read-only runs inside a table: the same frames, other bits */
-	ASSERT_EQ(0, mprotect(p + 100 * SZ_4K, 50 * SZ_4K, PROT_READ));
-	ASSERT_EQ(0, mprotect(p + 700 * SZ_4K, 3 * SZ_4K, PROT_READ));
-	if (have_swap())
-		madvise(p + 300 * SZ_4K, 40 * SZ_4K, MADV_PAGEOUT);
+	ASSERT_EQ(0, mixed_tables(p, len));
 	n = walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0, r, 2048, NULL);
 	ASSERT_LT(0, n);
-	ASSERT_EQ(0, ioctl(self->fd, PTWALK_IOC_WALK, &holes));
-	nh = (int)holes.count;
-	for (i = 0, k = 0; i < nh; i++) {
-		if (h[i].kind == PTWALK_KIND_NONE)
-			continue;
-		ASSERT_LT(k, n);
-		EXPECT_EQ(0, memcmp(&h[i], &r[k], sizeof(r[k])))
-			TH_LOG("record %d (va %#llx): kind %u/%u flags %#llx/%#llx cats %#llx/%#llx",
-			       k, (unsigned long long)r[k].va, h[i].kind, r[k].kind,
-			       (unsigned long long)h[i].flags, (unsigned long long)r[k].flags,
-			       (unsigned long long)h[i].cats, (unsigned long long)r[k].cats);
-		k++;
-	}
-	EXPECT_EQ(n, k);
+	expect_as_with_holes(_metadata, self->fd, start, end, PTWALK_WALK_RECORDS, 0, r, n);
 	nc = walk_compact(self->fd, getpid(), start, end, 0, 0, c, 2048, sizeof(c[0]));
 	ASSERT_EQ(n, nc);
 	for (i = 0; i < n; i++) {
@@ -1717,6 +1749,126 @@ TEST_F(ptw, walk_fast_and_compact_match)
 		EXPECT_EQ(r[i].va, PTWALK_RC_VA(wide[3 * i]));
 		EXPECT_EQ(0, wide[3 * i + 2]);
 	}
+}
+
+/*
+ * Extents and ranges, which grow the last record, from the per-table path
+ * against the per-entry one (with holes, theirs left out: a hole ends a
+ * run in either), from a page's start and from inside it; and records
+ * three to a call, resumed at the cursor, against one call.
+ */
+TEST_F(ptw, walk_fast_coalescing_and_cursor_match)
+{
+	static struct ptwalk_record r[2048], c[2048];
+	static const unsigned int modes[] = { PTWALK_WALK_EXTENTS, PTWALK_WALK_RANGES };
+	size_t len = 2 * SZ_2M;
+	char *p = mmap_aligned(len, SZ_2M, 0);
+	uintptr_t start = (uintptr_t)p, end = start + len, from;
+	int n, nc, i, k, m, off, grown;
+	uint64_t next;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, mixed_tables(p, len));
+	for (m = 0; m < 2; m++) {
+		for (off = 0; off <= 8; off += 8) {
+			n = walk(self->fd, getpid(), start + off, end - off, modes[m], 0, 0, r,
+				 2048, NULL);
+			ASSERT_LT(0, n);
+			expect_as_with_holes(_metadata, self->fd, start + off, end - off, modes[m],
+					     0, r, n);
+			for (i = 0, grown = 0; i < n; i++)
+				grown += r[i].length > SZ_4K;
+			/* ranges merge runs of equal bits: some did */
+			if (modes[m] == PTWALK_WALK_RANGES)
+				EXPECT_LT(0, grown);
+		}
+	}
+	n = walk(self->fd, getpid(), start + 8, end, PTWALK_WALK_RECORDS, 0, 0, r, 2048, NULL);
+	ASSERT_LT(0, n);
+	for (from = start + 8, nc = 0; from < end; from = next) {
+		k = walk(self->fd, getpid(), from, end, PTWALK_WALK_RECORDS, 0, 0, c + nc, 3,
+			 &next);
+		ASSERT_LE(0, k);
+		ASSERT_GT(next, from);
+		nc += k;
+		ASSERT_LE(nc, n);
+	}
+	ASSERT_EQ(n, nc);
+	EXPECT_EQ(0, memcmp(r, c, n * sizeof(r[0])));
+}
+
+/*
+ * A THP between two PTE tables of one VMA whose PTEs have equal bits: the
+ * second table's first PTE is decoded anew, not given the THP's flags and
+ * categories (the per-table path once did).  Records and extents, with and
+ * without a filter on HUGE, against the per-entry path; compact records'
+ * flags against the records'.
+ */
+TEST_F(ptw, walk_fast_after_huge_leaf)
+{
+	static struct ptwalk_record r[2048];
+	static struct ptwalk_record_compact c[2048];
+	static const unsigned int modes[] = { PTWALK_WALK_RECORDS, PTWALK_WALK_EXTENTS };
+	static const uint64_t filters[] = { 0, CAT(HUGE) };
+	size_t len = 3 * SZ_2M;
+	char *p = mmap_aligned(len, SZ_2M, 0);
+	uintptr_t start = (uintptr_t)p, end = start + len;
+	int n, nc, i, m, f, huge;
+	pid_t child;
+
+	ASSERT_NE(NULL, p);
+	if (!have_thp())
+		SKIP(return, "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE off)");
+	/*
+	 * 4K pages in the outer tables first, then a THP in the middle one.
+	 * khugepaged may collapse the outer tables as soon as the VMA is
+	 * MADV_HUGEPAGE (it did on the slow debug lane): a child forked
+	 * before that shares every outer page, which keeps it off (more
+	 * shared PTEs than max_ptes_shared).  Each outer PTE is then
+	 * write-protected, all alike.
+	 */
+	ASSERT_EQ(0, thp_advise(p, len, MADV_NOHUGEPAGE));
+	memset(p, 1, SZ_2M);
+	memset(p + 2 * SZ_2M, 1, SZ_2M);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(self->fd);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(0, madvise(p, len, MADV_HUGEPAGE));
+	memset(p + SZ_2M, 1, SZ_2M);
+	if (!kpf(kpageflags(pagemap_entry(getpid(), start + SZ_2M) & PM_PFN_MASK), KPF_THP)) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		SKIP(return, "kernel did not back the middle 2 MiB with a THP");
+	}
+	ASSERT_FALSE(kpf(kpageflags(pagemap_entry(getpid(), start) & PM_PFN_MASK), KPF_THP));
+	ASSERT_FALSE(kpf(kpageflags(pagemap_entry(getpid(), start + 2 * SZ_2M) & PM_PFN_MASK),
+			 KPF_THP));
+	for (m = 0; m < 2; m++) {
+		for (f = 0; f < 2; f++) {
+			n = walk(self->fd, getpid(), start, end, modes[m], 0, filters[f], r, 2048,
+				 NULL);
+			ASSERT_LT(0, n);
+			expect_as_with_holes(_metadata, self->fd, start, end, modes[m], filters[f],
+					     r, n);
+			for (i = 0, huge = 0; i < n; i++)
+				huge += r[i].level == PTWALK_LEVEL_PMD;
+			EXPECT_EQ(!filters[f], huge);
+		}
+	}
+	n = walk(self->fd, getpid(), start, end, PTWALK_WALK_RECORDS, 0, 0, r, 2048, NULL);
+	nc = walk_compact(self->fd, getpid(), start, end, 0, 0, c, 2048, sizeof(c[0]));
+	ASSERT_EQ(n, nc);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(r[i].va, PTWALK_RC_VA(c[i].va));
+		EXPECT_EQ(r[i].flags, PTWALK_RC_FLAGS(c[i].pfn_flags)) TH_LOG("record %d", i);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 }
 
 TEST_F(ptw, mprotect_readonly)
