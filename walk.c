@@ -153,39 +153,52 @@ static int records_entry(void *priv, const struct ptw_entry *e)
 }
 
 /*
- * A PTE's bits other than its frame's.  @pfn_mask is PTE_PFN_MASK, which
- * reads physical_mask (a variable: SME and TDX take bits off it at boot):
- * read once per run for the key, as each record's store would have the
- * compiler read it again.
+ * A PTE's bits other than its frame's, from its value @val.  @pfn_mask is
+ * PTE_PFN_MASK, which reads physical_mask (a variable: SME and TDX take
+ * bits off it at boot): read once per run, as each record's store would
+ * have the compiler read it again.
  */
-static u64 pte_key(pte_t pte, u64 pfn_mask)
+static u64 pte_key(u64 val, u64 pfn_mask)
 {
-	return pte_val(pte) & ~pfn_mask;
+	return val & ~pfn_mask;
+}
+
+/*
+ * pte_pfn() of a PTE of the run whose key is @key: the frame bits, XORed
+ * with protnone_mask() (PROT_NONE leaves hold their frame inverted, for
+ * L1TF).  That mask depends on the key's bits alone, so it is taken once
+ * per run (@inv) and each PTE's value is read once, not three times.
+ */
+static unsigned long run_pfn(u64 val, u64 inv, u64 pfn_mask)
+{
+	return ((val ^ inv) & pfn_mask) >> PAGE_SHIFT;
 }
 
 /* Step to the next PTE of a run: false past @end or where the run ends. */
-static bool next_in_run(pte_t **p, unsigned long *a, unsigned long end, pte_t *pte,
+static bool next_in_run(pte_t **p, unsigned long *a, unsigned long end, u64 *val,
 			u64 key, u64 pfn_mask)
 {
 	(*p)++;
 	*a = (*a & PAGE_MASK) + PAGE_SIZE;
 	if (*a >= end)
 		return false;
-	*pte = ptep_get(*p);
-	return pte_key(*pte, pfn_mask) == key;
+	*val = pte_val(ptep_get(*p));
+	return pte_key(*val, pfn_mask) == key;
 }
 
 /*
- * @pte, read at @*ptep (for @*addr), and the PTEs after it up to @end
- * whose key is v->fast_key, as @pte's is: straight into the buffer, with v's
- * fields in locals (each record's stores may alias them).  @*ptep and
- * @*addr end at the first PTE not taken; @pte is always taken unless the
- * buffer is full, which returns 1 (v->pos is where the walk resumes).
+ * The PTE of value @val, read at @*ptep (for @*addr), and the PTEs after
+ * it up to @end whose key is v->fast_key, as @val's is: straight into the
+ * buffer, with v's fields in locals (each record's stores may alias them).
+ * @*ptep and @*addr end at the first PTE not taken; @val's is always taken
+ * unless the buffer is full, which returns 1 (v->pos is where the walk
+ * resumes).
  */
-static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte,
+static int records_run(struct ptw_records *v, unsigned long vma_start, u64 val,
 		       pte_t **ptep, unsigned long *addr, unsigned long end)
 {
 	const u64 pfn_mask = PTE_PFN_MASK, key = v->fast_key;
+	const u64 inv = protnone_mask(key);
 	const bool show = v->show_pfns;
 	unsigned long a = *addr, pos = v->pos;
 	unsigned int n = v->n, cap = v->cap;
@@ -196,7 +209,7 @@ static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte
 		/* filtered out, all of it */
 		do
 			pos = min((a & PAGE_MASK) + PAGE_SIZE, end);
-		while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+		while (next_in_run(&p, &a, end, &val, key, pfn_mask));
 	} else if (v->compact) {
 		struct ptwalk_record_compact *c = v->cbuf;
 		const u64 cflags = v->fast_cflags;
@@ -208,9 +221,9 @@ static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte
 			}
 			c[n].va = max(a & PAGE_MASK, pos) | PTWALK_LEVEL_PTE << 5 |
 				  PTWALK_KIND_NORMAL;
-			c[n++].pfn_flags = (show ? pte_pfn(pte) : 0) | cflags;
+			c[n++].pfn_flags = (show ? run_pfn(val, inv, pfn_mask) : 0) | cflags;
 			pos = min((a & PAGE_MASK) + PAGE_SIZE, end);
-		} while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+		} while (next_in_run(&p, &a, end, &val, key, pfn_mask));
 	} else {
 		const u64 flags = v->fast_flags, cats = v->fast_cats;
 		const bool coalesce = v->extents || v->ranges, any_pfn = v->ranges || !show;
@@ -228,7 +241,7 @@ static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte
 			page = a & PAGE_MASK;
 			start = max(page, pos);
 			stop = min(page + PAGE_SIZE, end);
-			pfn = show ? pte_pfn(pte) : 0;
+			pfn = show ? run_pfn(val, inv, pfn_mask) : 0;
 			if (last && !same && last->va + last->length == start)
 				same = last->flags == flags && last->cats == cats &&
 				       last->vma_start == vma_start &&
@@ -251,7 +264,7 @@ static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte
 				r->length = stop - start;
 				r->pfn = pfn;
 				/* record_user_view() of a present leaf */
-				r->entry = pte_val(pte);
+				r->entry = val;
 				if (!show)
 					r->entry = ptw_user_entry(r->entry, false);
 				r->flags = flags;
@@ -267,7 +280,7 @@ static int records_run(struct ptw_records *v, unsigned long vma_start, pte_t pte
 				same = coalesce;
 			}
 			pos = stop;
-		} while (next_in_run(&p, &a, end, &pte, key, pfn_mask));
+		} while (next_in_run(&p, &a, end, &val, key, pfn_mask));
 	}
 	v->n = n;
 	v->pos = pos;
@@ -290,7 +303,7 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 	struct ptw_records *v = priv;
 	struct ptw_entry e;
 	pte_t pte;
-	u64 key;
+	u64 val, key;
 	int ret;
 
 	while (addr < end) {
@@ -305,10 +318,11 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 			addr = (addr & PAGE_MASK) + skip * PAGE_SIZE;
 			pte = ptep_get(ptep);
 		}
-		key = pte_key(pte, pfn_mask);
+		val = pte_val(pte);
+		key = pte_key(val, pfn_mask);
 		if (key == v->fast_key && vma == v->fast_vma) {
 			/* the bulk of a dense range; it takes this PTE at least */
-			ret = records_run(v, vma->vm_start, pte, &ptep, &addr, end);
+			ret = records_run(v, vma->vm_start, val, &ptep, &addr, end);
 			if (ret)
 				return ret;
 			continue;

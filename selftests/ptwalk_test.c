@@ -1611,7 +1611,8 @@ static int walk_compact(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsig
 /*
  * Two PTE tables whose entries change their bits often (written, read-only,
  * the zero page, never faulted, swapped where there is swap), then a long
- * run of written pages from one table into the next.
+ * run of written pages, PROT_NONE for 20 of them, from one table into the
+ * next.
  */
 static int mixed_tables(char *p, size_t len)
 {
@@ -1631,6 +1632,9 @@ static int mixed_tables(char *p, size_t len)
 	/* read-only runs inside a table: the same frames, other bits */
 	if (mprotect(p + 100 * SZ_4K, 50 * SZ_4K, PROT_READ) ||
 	    mprotect(p + 700 * SZ_4K, 3 * SZ_4K, PROT_READ))
+		return -1;
+	/* written pages made PROT_NONE: their PTEs hold the frame inverted */
+	if (mprotect(p + 600 * SZ_4K, 20 * SZ_4K, PROT_NONE))
 		return -1;
 	if (have_swap())
 		madvise(p + 300 * SZ_4K, 40 * SZ_4K, MADV_PAGEOUT);
