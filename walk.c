@@ -320,7 +320,8 @@ static int records_ptes(void *priv, struct vm_area_struct *vma, pte_t *ptep,
 		}
 		val = pte_val(pte);
 		key = pte_key(val, pfn_mask);
-		if (key == v->fast_key && vma == v->fast_vma) {
+		/* fast_key 0 is no run: a PTE of key 0 is never taken for one */
+		if (key && key == v->fast_key && vma == v->fast_vma) {
 			/* the bulk of a dense range; it takes this PTE at least */
 			ret = records_run(v, vma->vm_start, val, &ptep, &addr, end);
 			if (ret)
