@@ -15,6 +15,9 @@
 
 /* a compact record's pfn and flags fields */
 static_assert(__PHYSICAL_MASK_SHIFT - PAGE_SHIFT <= 40 && PTWALK_NR_ENTRY_FLAGS <= 19);
+/* records are written field by field: a field added would go out unwritten */
+static_assert(sizeof(struct ptwalk_record) == PTWALK_RECORD_SIZE_VER0);
+static_assert(sizeof(struct ptwalk_record_compact) == PTWALK_RECORD_COMPACT_SIZE_VER0);
 
 static u64 entry_cats(const struct ptw_entry *e, u64 flags)
 {
