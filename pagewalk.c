@@ -386,19 +386,19 @@ static __always_inline pteval_t or8_ptes(const pteval_t *w)
 unsigned int ptw_count_empty(const pte_t *ptep, unsigned int n)
 {
 	const pteval_t *w = (const pteval_t *)ptep;	/* a pte_t is its pteval_t */
-	unsigned int i = 0;
+	const pteval_t *end = w + n, *p = w;
 
 	/* a table with a few pages in it: 32 at a time, then 8 */
-	for (; i + 32 <= n; i += 32)
-		if (!pte_none(native_make_pte(or8_ptes(w + i) | or8_ptes(w + i + 8) |
-					      or8_ptes(w + i + 16) | or8_ptes(w + i + 24))))
+	for (; end - p >= 32; p += 32)
+		if (!pte_none(native_make_pte(or8_ptes(p) | or8_ptes(p + 8) |
+					      or8_ptes(p + 16) | or8_ptes(p + 24))))
 			break;
-	for (; i + 8 <= n; i += 8)
-		if (!pte_none(native_make_pte(or8_ptes(w + i))))
+	for (; end - p >= 8; p += 8)
+		if (!pte_none(native_make_pte(or8_ptes(p))))
 			break;
-	while (i < n && pte_none(ptep_get((pte_t *)ptep + i)))
-		i++;
-	return i;
+	while (p < end && pte_none(ptep_get((pte_t *)p)))
+		p++;
+	return p - w;
 }
 
 static int walk_pte(struct ptw_walk *w, pmd_t *pmdp, pmd_t pmd,
