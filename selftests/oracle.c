@@ -31,14 +31,49 @@ uint64_t pagemap_entry(pid_t pid, uintptr_t va)
 	return read_u64(path, (off_t)(va / SZ_4K) * 8);
 }
 
+int pagemap_entries(pid_t pid, uintptr_t va, size_t n, uint64_t *out)
+{
+	size_t len = n * sizeof(*out);
+	char path[64];
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	got = pread(fd, out, len, (off_t)(va / SZ_4K) * 8);
+	close(fd);
+	return got == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * kpageflags and kpagecount are the machine's, not a process's: opened
+ * once (a debug kernel's open is slow; per page it timed a test out).
+ */
+static uint64_t read_kpage(const char *path, int *fd, uint64_t pfn)
+{
+	uint64_t v = 0;
+
+	if (*fd < 0)
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0 || pread(*fd, &v, sizeof(v), (off_t)pfn * 8) != sizeof(v))
+		return 0;
+	return v;
+}
+
 uint64_t kpageflags(uint64_t pfn)
 {
-	return read_u64("/proc/kpageflags", (off_t)pfn * 8);
+	static int fd = -1;
+
+	return read_kpage("/proc/kpageflags", &fd, pfn);
 }
 
 uint64_t kpagecount(uint64_t pfn)
 {
-	return read_u64("/proc/kpagecount", (off_t)pfn * 8);
+	static int fd = -1;
+
+	return read_kpage("/proc/kpagecount", &fd, pfn);
 }
 
 bool kpf(uint64_t flags, int bit)
