@@ -167,10 +167,10 @@ static u64 pte_key(u64 val, u64 pfn_mask)
 }
 
 /*
- * pte_pfn() of a PTE of the run whose key is @key: the frame bits, XORed
- * with protnone_mask() (PROT_NONE leaves hold their frame inverted, for
- * L1TF).  That mask depends on the key's bits alone, so it is taken once
- * per run (@inv) and each PTE's value is read once, not three times.
+ * pte_pfn() of the PTE of value @val in a run: its frame bits, XORed with
+ * protnone_mask() (PROT_NONE leaves hold their frame inverted, for L1TF).
+ * That mask depends on the bits the run's PTEs share alone, so it is taken
+ * once per run (@inv), and each PTE's value is read once, not three times.
  */
 static unsigned long run_pfn(u64 val, u64 inv, u64 pfn_mask)
 {

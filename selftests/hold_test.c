@@ -156,22 +156,6 @@ static void churn_reset(struct target *t)
 	__atomic_store_n(&t->max_ns, 0, __ATOMIC_RELAXED);
 }
 
-/* pagemap of @pid over [va, va + n pages), in one read */
-static int read_pagemap(pid_t pid, uintptr_t va, size_t n, uint64_t *pm)
-{
-	char path[64];
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	got = pread(fd, pm, n * 8, (off_t)(va / SZ_4K) * 8);
-	close(fd);
-	return got == (ssize_t)(n * 8) ? 0 : -EIO;
-}
-
 static int walk(int fd, pid_t pid, uintptr_t start, uintptr_t end, unsigned int mode,
 		uint64_t all, struct ptwalk_record *r, unsigned int room, uint64_t *next)
 {
@@ -344,7 +328,7 @@ static int op_ranges(struct __test_metadata *_metadata, void *v, bool check)
 	EXPECT_EQ(R0(self) + self->len, next);
 	if (n <= 0 || !check)
 		return n <= 0;
-	EXPECT_EQ(0, read_pagemap(self->pid, R0(self), self->len / SZ_4K, pm));
+	EXPECT_EQ(0, pagemap_entries(self->pid, R0(self), self->len / SZ_4K, pm));
 	for (i = 0; i < self->len / SZ_4K; i++)
 		EXPECT_TRUE(pm[i] & PM_PRESENT) TH_LOG("page %" PRIu64, i);
 	for (i = 0, va = R0(self); i < (uint64_t)n; va += rec[i].length, i++) {
@@ -368,7 +352,7 @@ static int op_swapped(struct __test_metadata *_metadata, void *v, bool check)
 	EXPECT_EQ(R0(self) + self->len, next);
 	if (n < 0 || !check)
 		return n < 0;
-	EXPECT_EQ(0, read_pagemap(self->pid, R0(self), self->len / SZ_4K, pm));
+	EXPECT_EQ(0, pagemap_entries(self->pid, R0(self), self->len / SZ_4K, pm));
 	for (i = 0; i < self->len / SZ_4K; i++)
 		swapped += !!(pm[i] & PM_SWAP);
 	EXPECT_EQ(swapped, n);
@@ -634,7 +618,7 @@ TEST_F_TIMEOUT(hold, exit_mid_walk, 600)
 		ASSERT_EQ(0, wait_ready(self->t, self->pid));
 		r0 = self->t->region;
 		r1 = r0 + BIG;
-		ASSERT_EQ(0, read_pagemap(self->pid, r0, NPAGES, pm));
+		ASSERT_EQ(0, pagemap_entries(self->pid, r0, NPAGES, pm));
 		/* the first walk of a region is the slowest: time the second */
 		for (i = 0; i < 2; i++) {
 			t0 = now_ns();

@@ -41,10 +41,10 @@ int pagemap_entries(pid_t pid, uintptr_t va, size_t n, uint64_t *out)
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	got = pread(fd, out, len, (off_t)(va / SZ_4K) * 8);
 	close(fd);
-	return got == (ssize_t)len ? 0 : -1;
+	return got == (ssize_t)len ? 0 : -EIO;
 }
 
 /*

@@ -39,7 +39,7 @@
 #define VF(x)	(1ULL << PTWALK_VF_##x)
 
 uint64_t pagemap_entry(pid_t pid, uintptr_t va);
-/* @n entries of @pid's pagemap from @va in one read: 0, or -1 */
+/* @n entries of @pid's pagemap from @va in one read: 0 or -errno */
 int pagemap_entries(pid_t pid, uintptr_t va, size_t n, uint64_t *out);
 uint64_t kpageflags(uint64_t pfn);
 uint64_t kpagecount(uint64_t pfn);
