@@ -10,27 +10,6 @@
 #include <unistd.h>
 #include "oracle.h"
 
-static uint64_t read_u64(const char *path, off_t off)
-{
-	uint64_t v = 0;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &v, sizeof(v), off) != sizeof(v))
-		v = 0;
-	close(fd);
-	return v;
-}
-
-uint64_t pagemap_entry(pid_t pid, uintptr_t va)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	return read_u64(path, (off_t)(va / SZ_4K) * 8);
-}
-
 int pagemap_entries(pid_t pid, uintptr_t va, size_t n, uint64_t *out)
 {
 	size_t len = n * sizeof(*out);
@@ -45,6 +24,13 @@ int pagemap_entries(pid_t pid, uintptr_t va, size_t n, uint64_t *out)
 	got = pread(fd, out, len, (off_t)(va / SZ_4K) * 8);
 	close(fd);
 	return got == (ssize_t)len ? 0 : -EIO;
+}
+
+uint64_t pagemap_entry(pid_t pid, uintptr_t va)
+{
+	uint64_t v;
+
+	return pagemap_entries(pid, va, 1, &v) ? 0 : v;
 }
 
 /*
